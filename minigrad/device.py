@@ -1,0 +1,65 @@
+"""Where a tensor's numbers live: NumPy arrays on the CPU, CuPy arrays on a CUDA GPU.
+
+The engine never imports an array library directly in its ops; it asks `array_module(x)` which library
+owns an array, so the same code path serves both devices.
+"""
+from __future__ import annotations
+
+from types import ModuleType
+from typing import Any
+
+import numpy as np
+
+DEVICES = ("cpu", "cuda")
+
+
+def cupy_or_none() -> ModuleType | None:
+    """The cupy module if it imports, else None (CuPy is an optional dependency)."""
+    try:
+        import cupy
+    except ImportError:
+        return None
+    return cupy
+
+
+def array_module(array: Any) -> ModuleType:
+    """NumPy for NumPy arrays, CuPy for CuPy arrays."""
+    if type(array).__module__.startswith("cupy"):
+        return cupy_or_none()
+    return np
+
+
+def device_of(array: Any) -> str:
+    return "cpu" if array_module(array) is np else "cuda"
+
+
+def check_device(value: str) -> str:
+    if value not in DEVICES:
+        raise ValueError(f"unknown device {value!r}: expected one of {', '.join(DEVICES)}")
+    return value
+
+
+def move(array: Any, device: str) -> Any:
+    """Copy `array` to `device` ('cpu' or 'cuda'); a no-op when it is already there."""
+    check_device(device)
+    if device_of(array) == device:
+        return array
+    if device == "cpu":
+        return array.get()
+    cupy = cupy_or_none()
+    if cupy is None:
+        raise RuntimeError("device='cuda' needs CuPy: pip install -r requirements-gpu.txt")
+    if not cupy.is_available():
+        raise RuntimeError("device='cuda' needs a CUDA GPU, and CuPy found none on this machine")
+    return cupy.asarray(array)
+
+
+def erf(array: Any) -> Any:
+    """The error function of an array, from scipy (CPU) or cupyx (GPU); NumPy has no erf ufunc."""
+    if array_module(array) is np:
+        from scipy.special import erf as scipy_erf
+
+        return scipy_erf(array)
+    from cupyx.scipy.special import erf as cupy_erf
+
+    return cupy_erf(array)
