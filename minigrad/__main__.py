@@ -1,5 +1,6 @@
 """The course's command line: `python -m minigrad <command>`.
 
+    python -m minigrad lessons           run every lesson notebook headless (--quick, --only 01)
     python -m minigrad zoo               draw every activation and its derivative, family by family
     python -m minigrad bench engine      time an MLP training step: minigrad vs NumPy by hand vs PyTorch
     python -m minigrad bench activations forward/backward throughput of every activation, per backend
@@ -46,6 +47,26 @@ def _bench_activations(args: argparse.Namespace) -> None:
         print(f"wrote {path}")
 
 
+def _lessons(args: argparse.Namespace) -> int:
+    from minigrad import lessons
+
+    try:
+        chosen = lessons.lessons(args.only)
+    except (FileNotFoundError, ValueError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    out = Path(args.out)
+    for path in chosen:
+        try:
+            result = lessons.run(path, out, quick=args.quick, progress=not args.quiet, html=not args.no_html)
+        except lessons.LessonError as error:
+            print(f"\n{error}", file=sys.stderr)
+            return 1
+        written = ", ".join(str(p) for p in (result.notebook, result.html) if p)
+        print(f"{path.stem}: ran in {result.seconds:.0f} s -> {written}")
+    return 0
+
+
 def _zoo(args: argparse.Namespace) -> None:
     from minigrad import zoo
     from minigrad.activations import table
@@ -61,6 +82,15 @@ def _zoo(args: argparse.Namespace) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m minigrad", description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True)
+
+    lessons = commands.add_parser("lessons", help="execute the lesson notebooks headless, keep executed copies")
+    lessons.add_argument("--only", action="append", metavar="LESSON",
+                         help="run only this lesson, by number (01) or name (repeatable)")
+    lessons.add_argument("--quick", action="store_true", help="the quick version of every lesson (as the tests run)")
+    lessons.add_argument("--out", default="build/lessons", help="folder for the executed notebooks and HTML pages")
+    lessons.add_argument("--no-html", action="store_true", help="write the executed notebooks only")
+    lessons.add_argument("--quiet", action="store_true", help="no progress bars")
+    lessons.set_defaults(run=_lessons)
 
     zoo = commands.add_parser("zoo", help="draw every activation and its derivative, grouped by family")
     zoo.add_argument("--out", default="build/zoo", help="folder for the images (default %(default)s)")
@@ -85,8 +115,7 @@ def main(argv: list[str] | None = None) -> int:
     acts.set_defaults(run=_bench_activations)
 
     args = parser.parse_args(argv)
-    args.run(args)
-    return 0
+    return args.run(args) or 0
 
 
 if __name__ == "__main__":

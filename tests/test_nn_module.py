@@ -173,6 +173,12 @@ def test_to_converts_parameters_in_place():
         net.to("tpu")
 
 
+def test_double_and_float_cast_every_parameter_as_in_torch():
+    net = Net()
+    assert net.double() is net and all(p.dtype == np.float64 for p in net.parameters())
+    assert net.float() is net and all(p.dtype == np.float32 for p in net.parameters())
+
+
 def test_parameter_is_a_tensor_that_requires_grad():
     p = nn.Parameter(np.ones(3))
     assert isinstance(p, mg.Tensor) and p.requires_grad and p.dtype == np.float64

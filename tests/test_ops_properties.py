@@ -430,6 +430,12 @@ def test_where_broadcasts_like_numpy(data, shapes):
     check(mg.tensor(a).where(c, mg.tensor(b)), np.where(c, a, b))
 
 
+def test_where_between_two_numbers_is_a_float32_or_int64_tensor_as_in_torch():
+    c = mg.tensor([True, False, True])
+    check(mg.where(c, 1.0, 0.5), np.array([1.0, 0.5, 1.0], F32))
+    check(mg.where(c.numpy(), 2, 0), np.array([2, 0, 2], np.int64), dtype=np.int64)
+
+
 @given(x=arrays(shapes), bounds=st.tuples(finite(-5, 5), finite(-5, 5)))
 def test_clip_like_numpy(x, bounds):
     lo, hi = sorted(bounds)

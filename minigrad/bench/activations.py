@@ -90,7 +90,7 @@ def copy_bandwidth(n: int, repeats: int) -> float:
 def run(names: list[str] | None = None, log2_size: int = 22, repeats: int = 20,
         progress: bool = True) -> tuple[list[Row], float, int]:
     """Median seconds per call for each activation, direction and backend; and the copy bandwidth."""
-    from tqdm.auto import tqdm
+    from tqdm import tqdm
 
     n = 1 << log2_size
     rng = np.random.default_rng(0)

@@ -208,6 +208,14 @@ class Module:
                 param.grad.data = _converted(param.grad.data, device, dtype)
         return self
 
+    def double(self) -> Module:
+        """Every parameter in float64 (as torch's Module.double)."""
+        return self.to(dtype=np.float64)
+
+    def float(self) -> Module:
+        """Every parameter in float32 (as torch's Module.float)."""
+        return self.to(dtype=np.float32)
+
     # ---- saving and loading -----------------------------------------------------------------------
     def state_dict(self) -> OrderedDict[str, Tensor]:
         """Parameter name -> its numbers, detached (sharing memory, as in PyTorch: save it to keep a snapshot)."""

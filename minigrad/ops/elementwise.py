@@ -325,6 +325,10 @@ def where(condition: Any, a: Any, b: Any) -> Tensor:
     """Elementwise `a if condition else b`; gradients flow to the branch that was taken."""
     if isinstance(condition, Tensor):
         condition = condition.data
+    if not isinstance(a, Tensor) and not isinstance(b, Tensor):
+        # two numbers, as torch.where(c, 1.0, 0.0): a float32 tensor (int64 for two ints) where the condition is
+        floating = isinstance(a, float) or isinstance(b, float)
+        a = Tensor._wrap(array_module(condition).asarray(a, dtype=DEFAULT_FLOAT if floating else np.int64))
     a, b = pair(a, b)
     condition = Tensor._wrap(array_module(a.data).asarray(condition, dtype=bool))
     return Where.apply(condition, a, b)
