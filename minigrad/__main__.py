@@ -1,9 +1,14 @@
 """The course's command line: `python -m minigrad <command>`.
 
     python -m minigrad lessons           run every lesson notebook headless (--quick, --only 01)
+    python -m minigrad progress          every exercise: done / failing (first failed check) / not started
     python -m minigrad zoo               draw every activation and its derivative, family by family
     python -m minigrad bench engine      time an MLP training step: minigrad vs NumPy by hand vs PyTorch
     python -m minigrad bench activations forward/backward throughput of every activation, per backend
+                                         (--device cuda: the CUDA kernels on a GPU)
+    python -m minigrad bench siren       SIREN image fitting: training steps per second, NumPy vs Numba backend
+    python -m minigrad bench kan         a B-spline KAN training step vs an MLP of the same parameter count
+    python -m minigrad kernels --cuda gelu  the generated kernels of an activation (CUDA C; --numba: Numba)
 """
 from __future__ import annotations
 
@@ -35,16 +40,34 @@ def _bench_engine(args: argparse.Namespace) -> None:
     print(engine.report(timings, args.sizes, args.batch))
 
 
-def _bench_activations(args: argparse.Namespace) -> None:
+def _bench_activations(args: argparse.Namespace) -> int | None:
     from minigrad import activations
     from minigrad.bench import activations as bench
 
     for name in args.only or []:
         activations.get(name)  # an unknown name fails here, with suggestions, before any timing
-    rows, bandwidth, n = bench.run(args.only, args.log2_size, args.repeats, progress=not args.quiet)
+    try:
+        rows, bandwidth, n = bench.run(args.only, args.log2_size, args.repeats, progress=not args.quiet,
+                                       device=args.device)
+    except RuntimeError as error:  # --device cuda without CuPy or without a GPU
+        print(f"error: {error}", file=sys.stderr)
+        return 2
     print(bench.markdown(rows, bandwidth, n))
     for path in bench.write(rows, bandwidth, n, args.out):
         print(f"wrote {path}")
+
+
+def _kernels(args: argparse.Namespace) -> int:
+    from minigrad.kernels_cli import kernels_command
+
+    try:
+        written = kernels_command(args.names, cuda=args.cuda, numba=args.numba, out=args.out, dtype=args.dtype)
+    except ValueError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    for path in written:
+        print(f"wrote {path}")
+    return 0
 
 
 def _lessons(args: argparse.Namespace) -> int:
@@ -65,6 +88,24 @@ def _lessons(args: argparse.Namespace) -> int:
         written = ", ".join(str(p) for p in (result.notebook, result.html) if p)
         print(f"{path.stem}: ran in {result.seconds:.0f} s -> {written}")
     return 0
+
+
+def _progress(args: argparse.Namespace) -> None:
+    from minigrad.course.progress import progress_command
+
+    progress_command(args.impl)
+
+
+def _bench_siren(args: argparse.Namespace) -> None:
+    from minigrad.bench import siren
+
+    print(siren.report(siren.run(tuple(args.sizes), args.repeats)))
+
+
+def _bench_kan(args: argparse.Namespace) -> None:
+    from minigrad.bench import kan
+
+    print(kan.report(kan.run(grid=args.grid, k=args.k, repeats=args.repeats)))
 
 
 def _zoo(args: argparse.Namespace) -> None:
@@ -92,6 +133,11 @@ def main(argv: list[str] | None = None) -> int:
     lessons.add_argument("--quiet", action="store_true", help="no progress bars")
     lessons.set_defaults(run=_lessons)
 
+    progress = commands.add_parser("progress", help="the exercises: done, failing (and why) or not started")
+    progress.add_argument("--impl", default="exercises",
+                          help="the tree to check: exercises (default), solutions or a folder")
+    progress.set_defaults(run=_progress)
+
     zoo = commands.add_parser("zoo", help="draw every activation and its derivative, grouped by family")
     zoo.add_argument("--out", default="build/zoo", help="folder for the images (default %(default)s)")
     zoo.add_argument("--family", action="append", help="draw only this family (repeatable)")
@@ -112,7 +158,29 @@ def main(argv: list[str] | None = None) -> int:
     acts.add_argument("--repeats", type=_positive, default=20, help="timed calls per backend (default %(default)s)")
     acts.add_argument("--out", default="build/bench", help="folder for table.md, table.csv, throughput.png")
     acts.add_argument("--quiet", action="store_true", help="no progress bar")
+    acts.add_argument("--device", choices=("cpu", "cuda"), default="cpu",
+                      help="cpu: NumPy, Numba, PyTorch; cuda: CuPy arrays vs the CUDA kernels, needs a GPU "
+                           "(use --log2-size 26 there)")
     acts.set_defaults(run=_bench_activations)
+    sir = targets.add_parser("siren", help="SIREN image fitting: training steps per second, NumPy vs Numba backend")
+    sir.add_argument("--sizes", type=_positive, nargs="+", default=[64, 256],
+                     help="image sizes, pixels per side (default %(default)s)")
+    sir.add_argument("--repeats", type=_positive, default=10,
+                     help="timed steps per backend and size (default %(default)s)")
+    sir.set_defaults(run=_bench_siren)
+    kan = targets.add_parser("kan", help="a B-spline KAN training step vs an MLP of the same parameter count")
+    kan.add_argument("--grid", type=_positive, default=5, help="grid intervals G (default %(default)s)")
+    kan.add_argument("--k", type=_positive, default=3, help="spline degree (default %(default)s)")
+    kan.add_argument("--repeats", type=_positive, default=200, help="timed steps per model (default %(default)s)")
+    kan.set_defaults(run=_bench_kan)
+
+    kernels = commands.add_parser("kernels", help="print the kernels generated for activations (CUDA C, Numba)")
+    kernels.add_argument("names", nargs="+", metavar="NAME", help="pointwise activations, e.g. gelu prelu")
+    kernels.add_argument("--cuda", action="store_true", help="CUDA C: forward and fused backward kernels")
+    kernels.add_argument("--numba", action="store_true", help="the Numba source of the CPU kernels")
+    kernels.add_argument("--dtype", choices=("float32", "float64"), default="float32", help="(default %(default)s)")
+    kernels.add_argument("--out", metavar="DIR", help="write NAME_DTYPE.cu / .py into DIR instead of printing")
+    kernels.set_defaults(run=_kernels)
 
     args = parser.parse_args(argv)
     return args.run(args) or 0

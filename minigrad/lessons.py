@@ -60,11 +60,11 @@ def run(path: Path, out_dir: Path, quick: bool = False, timeout: int = 1800, pro
     import nbformat
     from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError
-    from tqdm import tqdm
+    from minigrad.plotting import progress as progress_bar
 
     notebook = nbformat.read(path, as_version=4)
     code_cells = [i for i, cell in enumerate(notebook.cells) if cell.cell_type == "code"]
-    bar = tqdm(total=len(code_cells), desc=path.stem, unit="cell", disable=not progress)
+    bar = progress_bar(total=len(code_cells), enabled=progress, desc=path.stem, unit="cell")
     client = NotebookClient(notebook, timeout=timeout, kernel_name="python3",
                             resources={"metadata": {"path": str(path.parent)}},
                             on_cell_executed=lambda **_: bar.update())

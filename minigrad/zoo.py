@@ -9,31 +9,37 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 import minigrad as mg
 from minigrad import activations
-from minigrad.activations.mathops import ArrayMath
 from minigrad.activations.spec import FAMILIES, ActivationSpec
+from minigrad.diagnostics import evaluate
 import minigrad.functional as F
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
 
 def _ramp(spec: ActivationSpec, n: int = 400) -> np.ndarray:
     low, high = max(spec.x_domain[0], spec.plot_range[0]), min(spec.x_domain[1], spec.plot_range[1])
     return np.linspace(low, high, n)
 
 
-def curves(spec: ActivationSpec) -> tuple[np.ndarray, list[tuple[np.ndarray, str, str]]]:
-    """x and the curves to draw for one activation: (values, style, label) triples."""
+def curves(spec: ActivationSpec, **params: Any) -> tuple[np.ndarray, list[tuple[np.ndarray, str, str]]]:
+    """x and the curves to draw for one activation: (values, style, label) triples. `params` override the
+    declared defaults of a pointwise activation."""
     mg.manual_seed(0)
     x = _ramp(spec)
     fn = getattr(F, spec.name)
     if spec.pointwise:
-        m, params = ArrayMath(np, np.float64), {k: (tuple(v) if isinstance(v, list) else v)
-                                               for k, v in spec.defaults().items()}
-        y = np.broadcast_to(spec.f(m, x, **params), x.shape)
-        dy = np.broadcast_to(spec.df(m, x, **params), x.shape)
+        y, dy = evaluate(spec.name, x, **params)
         return x, [(y, "-", "f"), (dy, ":" if spec.surrogate else "--", "surrogate" if spec.surrogate else "f'")]
+    if params:
+        raise ValueError(f"{spec.name} is a {spec.kind} activation: it is drawn with its declared parameters only")
     with mg.no_grad():
         if spec.kind == "basis":
             out = fn(mg.tensor(x)).numpy()
@@ -58,8 +64,10 @@ def _as_one_vector(fn, x: np.ndarray, spec: ActivationSpec) -> np.ndarray:
     return np.interp(x, np.linspace(x[0], x[-1], out.size), out)
 
 
-def _panel(ax, spec: ActivationSpec, small: bool) -> None:
-    x, lines = curves(spec)
+def panel(ax: Axes, spec: ActivationSpec, small: bool = False, **params: Any) -> None:
+    """Draw one activation (f solid, f' dashed) into `ax`, titled by its name, with y limits that ignore the
+    outermost 1% of the values (a tail that grows like x^2 would otherwise flatten the interesting part)."""
+    x, lines = curves(spec, **params)
     for y, style, label in lines:
         ax.plot(x, y, style, linewidth=1.2 if small else 1.6, label=label or None)
     ax.axhline(0, color="0.8", linewidth=0.6, zorder=0)
@@ -71,31 +79,36 @@ def _panel(ax, spec: ActivationSpec, small: bool) -> None:
     ax.set_ylim(low - pad, high + pad)
 
 
-def _grid(specs: list[ActivationSpec], title: str, path: Path, columns: int, small: bool) -> Path:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+def figure(specs: list[ActivationSpec], title: str, columns: int, small: bool) -> Figure:
+    """A grid of panels, one per activation, `columns` wide (see plotting.new_figure: nothing is shown)."""
+    from minigrad.plotting import new_figure
 
     rows = math.ceil(len(specs) / columns)
     size = 1.6 if small else 2.6
-    fig, axes = plt.subplots(rows, columns, figsize=(columns * size, rows * size * 0.8), squeeze=False)
+    fig = new_figure(figsize=(columns * size, rows * size * 0.8))
+    axes = fig.subplots(rows, columns, squeeze=False)
     for ax, spec in zip(axes.flat, specs):
-        _panel(ax, spec, small)
+        panel(ax, spec, small)
     for ax in axes.flat[len(specs):]:
         ax.axis("off")
     if not small and axes.flat[0].get_legend_handles_labels()[1]:
         axes.flat[0].legend(fontsize=7, loc="best")
     fig.suptitle(title, fontsize=11 if small else 13)
     fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
+    return fig
+
+
+def _grid(specs: list[ActivationSpec], title: str, path: Path, columns: int, small: bool) -> Path:
+    figure(specs, title, columns, small).savefig(path, dpi=110)
     return path
 
 
 def draw(out_dir: str | Path, families: list[str] | None = None, progress: bool = True) -> list[Path]:
     """Draw the overview and one image per family (all, or the given ones) into out_dir; returns the files."""
-    from tqdm.auto import tqdm
+    import matplotlib
+    from minigrad.plotting import progress as progress_bar
+
+    matplotlib.use("Agg")  # files only: no window system needed, none started
 
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -109,7 +122,7 @@ def draw(out_dir: str | Path, families: list[str] | None = None, progress: bool 
         written.append(_grid(pointwise, f"The activation zoo: {len(pointwise)} pointwise activations "
                                         "(f solid, f' dashed)", out / "overview.png", columns=10, small=True))
     chosen = families or list(groups)
-    for family in tqdm(chosen, desc="zoo", disable=not progress):
+    for family in progress_bar(chosen, enabled=progress, desc="zoo"):
         specs = sorted(groups[family], key=lambda s: s.name)
         written.append(_grid(specs, FAMILIES[family], out / f"{family}.png", columns=5, small=False))
     return written

@@ -5,6 +5,8 @@
 - Tests compute activations with the NumPy reference backend: they check the declarations' math, and compiling
   a kernel for every parameter combination they try would cost minutes. The kernels are checked against that
   reference, activation by activation, in the test_backend_*.py files, which run with the default backend.
+- The course's exercises (minigrad.course.pytest_plugin): `--impl solutions|exercises|FOLDER` chooses the answers
+  the tests in tests/exercises check, one marker per exercise (ex01_1, ...), the `exercise` fixture.
 """
 import pytest
 from hypothesis import HealthCheck, settings

@@ -72,7 +72,7 @@ def test_linear_bad_arguments_and_inputs():
     layer = nn.Linear(3, 2)
     with pytest.raises(ValueError, match=r"expects inputs of shape \(..., 3\), got \(4, 2\)"):
         layer(mg.randn(4, 2))
-    with pytest.raises(TypeError, match="float32 weights but got a float64 input"):
+    with pytest.raises(TypeError, match="float32 parameters but got a float64 input"):
         layer(mg.randn(4, 3, dtype=mg.float64))
     with pytest.raises(TypeError, match="expects a Tensor, got list"):
         layer([[1.0, 2.0, 3.0]])

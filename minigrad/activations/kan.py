@@ -48,8 +48,16 @@ def extended_grid(grid_size: int, spline_order: int, grid_range=(-1.0, 1.0)) -> 
     low, high = (float(v) for v in np.ravel(grid_range))
     if not high > low:
         raise ValueError(f"grid_range must be increasing, got {tuple(np.ravel(grid_range))}")
-    step = (high - low) / grid_size
-    return low + step * np.arange(-spline_order, grid_size + spline_order + 1, dtype=np.float64)
+    return extend_grid(np.linspace(low, high, grid_size + 1), spline_order)
+
+
+def extend_grid(points: np.ndarray, k: int) -> np.ndarray:
+    """Grid points t_k ... t_(G+k) (along the last axis: one grid, or one per row) with k more knots on each side,
+    spaced by the mean interval (t_(G+k) - t_k) / G: the knots that give G + k degree-k B-splines."""
+    points = np.asarray(points, dtype=np.float64)
+    step = (points[..., -1:] - points[..., :1]) / (points.shape[-1] - 1)
+    return np.concatenate([points[..., :1] - step * np.arange(k, 0, -1), points,
+                           points[..., -1:] + step * np.arange(1, k + 1)], axis=-1)
 
 
 def _reciprocal(d: np.ndarray) -> np.ndarray:
@@ -60,16 +68,18 @@ def _reciprocal(d: np.ndarray) -> np.ndarray:
 
 def _cox_de_boor(z, raw, knots: np.ndarray, k: int):
     """B_(i,k) for every i along a new last axis. `z` is x[..., None] (an array or a Tensor, which then carries
-    the gradient); `raw` holds the same values as an array, which choose the half-open interval [t_i, t_(i+1))."""
+    the gradient); `raw` holds the same values as an array, which choose the half-open interval [t_i, t_(i+1)).
+    `knots` is one knot vector, or one row of knots per feature (the last axis of x)."""
     xp = array_module(raw)
 
     def const(values: np.ndarray):
         return xp.asarray(values, dtype=raw.dtype)
 
-    basis = const((raw[..., None] >= const(knots[:-1])) & (raw[..., None] < const(knots[1:])))
+    inside = (raw[..., None] >= const(knots[..., :-1])) & (raw[..., None] < const(knots[..., 1:]))
+    basis = const(xp.where(xp.isnan(raw)[..., None], xp.nan, inside))  # NaN stays NaN, at every degree
     for p in range(1, k + 1):
-        left = (z - const(knots[:-p - 1])) * const(_reciprocal(knots[p:-1] - knots[:-p - 1]))
-        right = (const(knots[p + 1:]) - z) * const(_reciprocal(knots[p + 1:] - knots[1:-p]))
+        left = (z - const(knots[..., :-p - 1])) * const(_reciprocal(knots[..., p:-1] - knots[..., :-p - 1]))
+        right = (const(knots[..., p + 1:]) - z) * const(_reciprocal(knots[..., p + 1:] - knots[..., 1:-p]))
         basis = left * basis[..., :-1] + right * basis[..., 1:]
     return basis
 
@@ -79,25 +89,44 @@ def _as_float_array(x) -> np.ndarray:
     return x if x.dtype.kind == "f" else x.astype(np.float64)
 
 
+def _knot_array(knots, x: np.ndarray) -> np.ndarray:
+    """knots as float64: one vector (n,), or one row per feature (x.shape[-1], n)."""
+    knots = np.asarray(knots, dtype=np.float64)
+    if knots.ndim == 2 and (x.ndim == 0 or knots.shape[0] != x.shape[-1]):
+        raise ValueError(f"knots of shape {knots.shape} hold one row per feature, so x needs {knots.shape[0]} "
+                         f"features on its last axis, got shape {x.shape}")
+    if knots.ndim not in (1, 2):
+        raise ValueError(f"knots must be a vector (n,) or one row per feature (features, n), got shape {knots.shape}")
+    return knots
+
+
 def bspline_basis(x, knots, k: int) -> np.ndarray:
-    """Every B-spline B_(i,k)(x) on `knots` (plain NumPy): shape x.shape + (len(knots) - k - 1,).
+    """Every B-spline B_(i,k)(x) on `knots` (plain NumPy): shape x.shape + (n - k - 1,) for n knots.
 
     Cox-de Boor on half-open intervals [t_i, t_(i+1)): inside the base interval [t_k, t_(n-k)] the values sum to
-    1, and all of them are 0 outside [t_0, t_n). Repeated knots are allowed (0/0 is taken as 0).
+    1, and all of them are 0 outside [t_0, t_n). Repeated knots are allowed (0/0 is taken as 0). `knots` is one
+    knot vector (n,) for every x, or one row per feature, shape (x.shape[-1], n): a KAN layer's per-input grids.
     """
     x = _as_float_array(x)
-    return _cox_de_boor(x[..., None], x, np.asarray(knots, dtype=np.float64), k)
+    return _cox_de_boor(x[..., None], x, _knot_array(knots, x), k)
 
 
-def bspline_basis_derivative(x, knots, k: int) -> np.ndarray:
-    """d B_(i,k) / dx = k [B_(i,k-1) / (t_(i+k) - t_i) - B_(i+1,k-1) / (t_(i+k+1) - t_(i+1))] (plain NumPy)."""
-    x, knots = _as_float_array(x), np.asarray(knots, dtype=np.float64)
-    if k == 0:
-        return np.zeros(x.shape + (len(knots) - 1,), dtype=x.dtype)
-    lower = bspline_basis(x, knots, k - 1)
-    left = _reciprocal(knots[k:-1] - knots[:-k - 1]).astype(x.dtype)
-    right = _reciprocal(knots[k + 1:] - knots[1:-k]).astype(x.dtype)
-    return k * (lower[..., :-1] * left - lower[..., 1:] * right)
+def bspline_basis_derivative(x, knots, k: int, order: int = 1) -> np.ndarray:
+    """The order-th derivative of every B_(i,k) (plain NumPy; knots as in bspline_basis), from
+    d B_(i,p) / dx = p [B_(i,p-1) / (t_(i+p) - t_i) - B_(i+1,p-1) / (t_(i+p+1) - t_(i+1))] applied `order`
+    times to the B-splines of degree k - order; 0 for order > k (a degree-k piece is a polynomial)."""
+    if isinstance(order, bool) or not isinstance(order, (int, np.integer)) or order < 0:
+        raise ValueError(f"bspline_basis_derivative: order must be an integer >= 0, got {order!r}")
+    x = _as_float_array(x)
+    knots = _knot_array(knots, x)
+    if order > k:
+        return np.zeros(x.shape + (knots.shape[-1] - k - 1,), dtype=x.dtype)
+    values = bspline_basis(x, knots, k - order)
+    for p in range(k - order + 1, k + 1):
+        left = _reciprocal(knots[..., p:-1] - knots[..., :-p - 1]).astype(x.dtype)
+        right = _reciprocal(knots[..., p + 1:] - knots[..., 1:-p]).astype(x.dtype)
+        values = p * (values[..., :-1] * left - values[..., 1:] * right)
+    return values
 
 
 def _const(values, x: Tensor) -> Tensor:
@@ -178,14 +207,19 @@ def _coefficients(values, x: Tensor) -> Tensor:
 def _group_rational(x: Tensor, numerator, denominator) -> Tensor:
     a, b = _coefficients(numerator, x), _coefficients(denominator, x)
     z = x.unsqueeze(-1)
-    # Horner's rule; the denominator 1 + sum_j |b_j| |x|^(j+1) is at least 1, so there is no pole
-    p = a[:, -1]
+    p = a[:, -1]  # Horner's rule
     for j in range(a.shape[1] - 2, -1, -1):
         p = p * z + a[:, j]
-    size, q = z.abs(), b[:, -1].abs()
-    for j in range(b.shape[1] - 2, -1, -1):
-        q = q * size + b[:, j].abs()
-    return p / (q * size + 1.0)
+    return p / safe_denominator(z.abs(), b)
+
+
+def safe_denominator(size: Tensor, b: Tensor) -> Tensor:
+    """Q = 1 + sum_j |b_j| size^(j+1) by Horner's rule, with size = |x| and b_0 ... b_(n-1) on b's last axis
+    (broadcast against size). Q >= 1, so a rational P / Q has no pole (PAU's safe form)."""
+    q = b[..., -1].abs()
+    for j in range(b.shape[-1] - 2, -1, -1):
+        q = q * size + b[..., j].abs()
+    return q * size + 1.0
 
 
 def _s_kan(x: Tensor, weights) -> Tensor:

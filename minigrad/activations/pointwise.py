@@ -24,14 +24,14 @@ class Pointwise(Function):
 
     def forward(self, x, *tensor_params, spec: ActivationSpec, names: tuple[str, ...], constants: dict):
         self.spec, self.names, self.constants = spec, names, constants
-        return backends.current().forward(spec, x, {**constants, **dict(zip(names, tensor_params))})
+        return backends.current(x).forward(spec, x, {**constants, **dict(zip(names, tensor_params))})
 
     def backward(self, g: Tensor):
         x, *params = self.inputs
         wanted = tuple(name for name, needed in zip(("x",) + self.names, self.needs_input_grad) if needed)
         if not is_grad_enabled():
             arrays = {**self.constants, **{name: p.data for name, p in zip(self.names, params)}}
-            grads = backends.current().backward(self.spec, x.data, g.data, arrays, wanted)
+            grads = backends.current(x.data).backward(self.spec, x.data, g.data, arrays, wanted)
             return tuple(Tensor._wrap(grads[name]) if name in grads else None for name in ("x",) + self.names)
         return self._differentiable_backward(g, wanted)
 
@@ -88,7 +88,7 @@ def apply(spec: ActivationSpec, x: Tensor, **params: Any) -> Tensor:
     for p in spec.params:
         value = bound[p.name]
         if p.per_channel and not isinstance(value, Tensor) and np.ndim(value) > 0:
-            value = Tensor(np.asarray(value, dtype=x.dtype))
+            value = Tensor(np.asarray(value, dtype=x.dtype), device=x.device)
         if isinstance(value, Tensor):
             value = value.to(dtype=x.dtype) if value.dtype != x.dtype else value
             names.append(p.name)

@@ -1,8 +1,11 @@
-"""From a traced formula to the statements of a Numba kernel body.
+"""From a traced formula to the statements of a kernel body, in any kernel language.
 
 Each node of the formula's graph becomes one statement `tN = op(args)`, in dependency order, so shared
 subexpressions are computed once. Constants are hoisted out of the loop and created in the kernel's dtype by the
 caller: a float32 kernel never touches a float64 (a bare 0.5 would promote the whole expression to float64).
+
+The order and the sharing are the same for every kernel language; a `Target` says only how one operation is
+written: Numba's Python (`NUMBA`) or CUDA C (`cuda_codegen.py` makes one target per float type).
 """
 from __future__ import annotations
 
@@ -10,54 +13,90 @@ from dataclasses import dataclass
 
 from minigrad.backends.symbolic import BINARY, Expr, schedule
 
-CALLS = {  # m.<name> -> the vectorisable scalar function the generated Numba code calls
-    "exp": "vm.exp", "expm1": "vm.expm1", "log": "vm.log", "log1p": "vm.log1p", "tanh": "vm.tanh",
-    "sigmoid": "vm.sigmoid", "softplus": "vm.softplus", "erf": "vm.erf", "erfc": "vm.erfc", "sin": "vm.sin",
-    "cos": "vm.cos", "atan": "vm.atan", "sqrt": "math.sqrt", "floor": "math.floor", "abs": "abs",
-    "maximum": "_maximum", "minimum": "_minimum", "sign": "_sign",
-}
+# nodes whose value is a truth value: a typed language declares them bool
+TRUTH_VALUED = frozenset({"lt", "le", "gt", "ge", "eq", "ne", "and", "or", "not"})
+
+
+@dataclass(frozen=True)
+class Target:
+    """How a kernel language writes the operations of a formula.
+
+    `calls` maps each m.<name> function to the function the kernel calls; `where`, `negation` and `power` are
+    format strings of a select (condition {0}, value if true {1}, value if false {2}), of a logical not, and of
+    x ** y with an exponent that is not a small constant. Arithmetic and comparisons are written alike in Python
+    and C (& and | on truth values: no short-circuit branch in a vectorised loop).
+    """
+
+    calls: dict[str, str]
+    where: str
+    negation: str
+    power: str
+
+
+NUMBA = Target(
+    calls={  # m.<name> -> the vectorisable scalar function the generated Numba code calls
+        "exp": "vm.exp", "expm1": "vm.expm1", "log": "vm.log", "log1p": "vm.log1p", "tanh": "vm.tanh",
+        "sigmoid": "vm.sigmoid", "softplus": "vm.softplus", "erf": "vm.erf", "erfc": "vm.erfc", "sin": "vm.sin",
+        "cos": "vm.cos", "atan": "vm.atan", "sqrt": "math.sqrt", "floor": "math.floor", "abs": "abs",
+        "maximum": "_maximum", "minimum": "_minimum", "sign": "np.sign",
+    },
+    where="({1} if {0} else {2})",
+    negation="(not {0})",
+    power="({0} ** {1})",
+)
 
 
 @dataclass(frozen=True)
 class Body:
-    """Statements computing some named outputs from the variables `v_<name>` and the constants `k<N>`."""
+    """Statements computing some named outputs from the variables `v_<name>` and the constants `k<N>`.
+
+    `truths` names the statements whose value is a truth value (a comparison, & | or not of them, or a select
+    between two truth values); every other statement is a number of the kernel's dtype.
+    """
 
     constants: list[tuple[str, float]]
     statements: list[tuple[str, str]]
     results: dict[str, str]
+    truths: frozenset[str] = frozenset()
 
 
-def body(outputs: dict[str, Expr]) -> Body:
-    """The statements that compute `outputs` (name -> formula graph)."""
+def body(outputs: dict[str, Expr], target: Target = NUMBA) -> Body:
+    """The statements that compute `outputs` (name -> formula graph), written for `target`."""
     names: dict[int, str] = {}
     constants: dict[float, str] = {}
     statements: list[tuple[str, str]] = []
+    truths: set[str] = set()
     for e in schedule(outputs.values()):
         if e.op == "const":
             names[id(e)] = constants.setdefault(e.value, f"k{len(constants)}")
         elif e.op == "var":
             names[id(e)] = f"v_{e.value}"
         else:
-            names[id(e)] = f"t{len(statements)}"
-            statements.append((names[id(e)], _render(e, [names[id(a)] for a in e.args])))
+            names[id(e)] = name = f"t{len(statements)}"
+            args = [names[id(a)] for a in e.args]
+            statements.append((name, _render(e, args, target)))
+            if e.op in TRUTH_VALUED or (e.op == "where" and args[1] in truths and args[2] in truths):
+                truths.add(name)
     results = {key: names[id(expr)] for key, expr in outputs.items()}
-    return Body([(name, value) for value, name in constants.items()], statements, results)
+    return Body([(name, value) for value, name in constants.items()], statements, results, frozenset(truths))
 
 
-def _render(e: Expr, args: list[str]) -> str:
+def _render(e: Expr, args: list[str], target: Target) -> str:
     op = e.op
     if op == "pow" and e.args[1].op == "const":
         exponent = e.args[1].value
         if exponent == 0.5:
-            return f"math.sqrt({args[0]})"
+            return f"{target.calls['sqrt']}({args[0]})"
         if exponent == int(exponent) and 1 <= exponent <= 4:  # unrolled: no pow call in the loop
             return "(" + " * ".join([args[0]] * int(exponent)) + ")"
+    if op == "pow":
+        return target.power.format(*args)
     if op == "neg":
         return f"(-{args[0]})"
     if op == "where":
-        return f"({args[1]} if {args[0]} else {args[2]})"
+        return target.where.format(*args)
     if op == "not":
-        return f"(not {args[0]})"
+        return target.negation.format(*args)
     if op in BINARY:
         return f"({args[0]} {BINARY[op]} {args[1]})"
-    return f"{CALLS[op]}({', '.join(args)})"
+    return f"{target.calls[op]}({', '.join(args)})"

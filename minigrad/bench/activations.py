@@ -5,6 +5,11 @@ torch is installed and has the function), timed interleaved, medians over repeat
 elements/s and in GB/s of memory traffic (forward reads x and writes y: 8 bytes per element; backward reads x and
 g and writes the gradient: 12), next to the machine's memory-copy bandwidth (np.copyto: 8 bytes per element),
 which no elementwise kernel can beat.
+
+With device="cuda" (CuPy and a GPU needed) the same table compares, on the GPU, the reference formulas on CuPy
+arrays (one kernel launch and one temporary array per operation) with the generated CUDA kernels, against the
+device's copy bandwidth; each call is timed to the end of its kernels. Use large arrays there (2^26 elements):
+at 2^22 a kernel takes microseconds and the launch overhead dominates.
 """
 from __future__ import annotations
 
@@ -19,11 +24,14 @@ from typing import Callable
 import numpy as np
 
 from minigrad import activations
-from minigrad.backends.numba_backend import NumbaBackend
 from minigrad.backends.reference import NumpyBackend
 from minigrad.bench.timing import interleaved
 
 BYTES = {"forward": 8, "backward": 12}
+# device -> (the reference, the generated kernels): the two backends each table compares
+PAIRS = {"cpu": ("numpy", "numba"), "cuda": ("cupy-arrays", "cupy")}
+LABELS = {"numpy": "NumPy", "numba": "Numba", "cupy-arrays": "CuPy arrays", "cupy": "CUDA kernels",
+          "pytorch": "PyTorch"}
 
 
 @dataclass(frozen=True)
@@ -55,14 +63,27 @@ def _params(spec) -> dict:
     return {k: (tuple(v) if isinstance(v, list) else v) for k, v in spec.defaults().items()}
 
 
-def _candidates(spec, x: np.ndarray, g: np.ndarray, direction: str) -> dict[str, Callable[[], object]]:
+def _kernels(device: str):
+    if device == "cpu":
+        from minigrad.backends.numba_backend import NumbaBackend
+
+        return NumbaBackend()
+    from minigrad.backends.cupy_backend import CupyBackend
+
+    return CupyBackend()
+
+
+def _candidates(spec, x, g, direction: str, device: str = "cpu") -> dict[str, Callable[[], object]]:
     params = _params(spec)
-    numba, reference = NumbaBackend(), NumpyBackend()
+    reference, kernels = NumpyBackend(), _kernels(device)
+    base, fused = PAIRS[device]
     if direction == "forward":
-        out = {"numpy": lambda: reference.forward(spec, x, params), "numba": lambda: numba.forward(spec, x, params)}
+        out = {base: lambda: reference.forward(spec, x, params), fused: lambda: kernels.forward(spec, x, params)}
     else:
-        out = {"numpy": lambda: reference.backward(spec, x, g, params, ("x",)),
-               "numba": lambda: numba.backward(spec, x, g, params, ("x",))}
+        out = {base: lambda: reference.backward(spec, x, g, params, ("x",)),
+               fused: lambda: kernels.backward(spec, x, g, params, ("x",))}
+    if device == "cuda":
+        return _synchronised(out)
     fn = _torch_function(spec)
     if fn is not None:
         import torch
@@ -80,30 +101,61 @@ def _candidates(spec, x: np.ndarray, g: np.ndarray, direction: str) -> dict[str,
     return out
 
 
-def copy_bandwidth(n: int, repeats: int) -> float:
-    """Bytes per second that np.copyto moves (read + write) for n float32 elements: the memory limit."""
-    src, dst = np.ones(n, np.float32), np.empty(n, np.float32)
-    seconds = interleaved({"copy": lambda: np.copyto(dst, src)}, repeats)["copy"].median
+def _gpu():
+    """The cupy module, once it is sure there is a GPU; else a RuntimeError saying what is missing."""
+    from minigrad.backends.cupy_backend import require_gpu
+
+    try:
+        require_gpu()
+    except (ImportError, RuntimeError) as e:
+        raise RuntimeError(f"bench activations --device cuda needs CuPy and a GPU: {e}") from None
+    import cupy
+
+    return cupy
+
+
+def _synchronised(candidates: dict[str, Callable[[], object]]) -> dict[str, Callable[[], object]]:
+    """Each GPU call made to return only when its kernels have finished (launches are asynchronous)."""
+    device = _gpu().cuda.Device()
+    return {name: (lambda fn=fn: (fn(), device.synchronize())) for name, fn in candidates.items()}
+
+
+def copy_bandwidth(n: int, repeats: int, device: str = "cpu") -> float:
+    """Bytes per second that a copy moves (read + write) for n float32 elements on `device`: the memory limit."""
+    xp = np if device == "cpu" else _gpu()
+    src, dst = xp.ones(n, np.float32), xp.empty(n, np.float32)
+    copy = {"copy": lambda: xp.copyto(dst, src)}
+    seconds = interleaved(copy if device == "cpu" else _synchronised(copy), repeats)["copy"].median
     return 8 * n / seconds
 
 
 def run(names: list[str] | None = None, log2_size: int = 22, repeats: int = 20,
-        progress: bool = True) -> tuple[list[Row], float, int]:
-    """Median seconds per call for each activation, direction and backend; and the copy bandwidth."""
-    from tqdm import tqdm
+        progress: bool = True, device: str = "cpu") -> tuple[list[Row], float, int]:
+    """Median seconds per call for each activation, direction and backend on `device` ("cpu" or "cuda"); and the
+    copy bandwidth."""
+    from minigrad.plotting import progress as progress_bar
 
+    if device not in PAIRS:
+        raise ValueError(f"unknown device {device!r}: expected one of {', '.join(PAIRS)}")
     n = 1 << log2_size
     rng = np.random.default_rng(0)
     x = (rng.standard_normal(n) * 3).astype(np.float32)
     g = rng.standard_normal(n).astype(np.float32)
+    if device == "cuda":
+        x, g = _gpu().asarray(x), _gpu().asarray(g)
     chosen = names or [s for s in activations.names("pointwise") if not activations.get(s).stochastic]
     rows = []
-    for name in tqdm(chosen, desc="activations", disable=not progress):
+    for name in progress_bar(chosen, enabled=progress, desc="activations"):
         spec = activations.get(name)
         for direction in ("forward", "backward"):
-            timings = interleaved(_candidates(spec, x, g, direction), repeats)
+            timings = interleaved(_candidates(spec, x, g, direction, device), repeats)
             rows.append(Row(name, direction, {k: t.median for k, t in timings.items()}))
-    return rows, copy_bandwidth(n, repeats), n
+    return rows, copy_bandwidth(n, repeats, device), n
+
+
+def pair(rows: list[Row]) -> tuple[str, str]:
+    """(the reference, the kernels) that `rows` compare."""
+    return next(p for p in PAIRS.values() if rows and p[1] in rows[0].seconds)
 
 
 def _geomean(values: list[float]) -> float:
@@ -111,29 +163,33 @@ def _geomean(values: list[float]) -> float:
 
 
 def summary(rows: list[Row]) -> dict[str, float]:
-    """Geometric means of the speed-ups: Numba over NumPy, and Numba over PyTorch where PyTorch has the function."""
+    """Geometric means of the speed-ups: the kernels (Numba on the CPU) over the reference (NumPy), and over
+    PyTorch where PyTorch has the function."""
+    base, fused = pair(rows)
     out = {}
     for direction in ("forward", "backward"):
         chosen = [r for r in rows if r.direction == direction]
-        out[f"numba/numpy {direction}"] = _geomean([r.seconds["numpy"] / r.seconds["numba"] for r in chosen])
+        out[f"{fused}/{base} {direction}"] = _geomean([r.seconds[base] / r.seconds[fused] for r in chosen])
         torch_rows = [r for r in chosen if "pytorch" in r.seconds]
         if torch_rows:
-            out[f"numba/pytorch {direction}"] = _geomean([r.seconds["pytorch"] / r.seconds["numba"] for r in torch_rows])
+            out[f"{fused}/pytorch {direction}"] = _geomean([r.seconds["pytorch"] / r.seconds[fused] for r in torch_rows])
     return out
 
 
 def markdown(rows: list[Row], bandwidth: float, n: int) -> str:
+    base, fused = pair(rows)
+    b, f = LABELS[base], LABELS[fused]
     lines = [f"{n} float32 elements; memory copy {bandwidth / 1e9:.1f} GB/s. Throughput in G elements/s "
-             "(and % of copy bandwidth for Numba).", "",
-             "| activation | direction | NumPy | Numba | PyTorch | Numba % of copy | Numba / NumPy | Numba / PyTorch |",
+             f"(and % of copy bandwidth for {f}).", "",
+             f"| activation | direction | {b} | {f} | PyTorch | {f} % of copy | {f} / {b} | {f} / PyTorch |",
              "|---|---|---|---|---|---|---|---|"]
     for r in rows:
         rate = {k: r.throughput(k, n) / 1e9 for k in r.seconds}
-        share = 100 * BYTES[r.direction] * r.throughput("numba", n) / bandwidth
-        torch_cells = (f"{rate['pytorch']:.2f}", f"{r.seconds['pytorch'] / r.seconds['numba']:.2f}x") \
+        share = 100 * BYTES[r.direction] * r.throughput(fused, n) / bandwidth
+        torch_cells = (f"{rate['pytorch']:.2f}", f"{r.seconds['pytorch'] / r.seconds[fused]:.2f}x") \
             if "pytorch" in r.seconds else ("–", "–")
-        lines.append(f"| {r.name} | {r.direction} | {rate['numpy']:.3f} | {rate['numba']:.2f} | {torch_cells[0]} | "
-                     f"{share:.0f}% | {r.seconds['numpy'] / r.seconds['numba']:.1f}x | {torch_cells[1]} |")
+        lines.append(f"| {r.name} | {r.direction} | {rate[base]:.3f} | {rate[fused]:.2f} | {torch_cells[0]} | "
+                     f"{share:.0f}% | {r.seconds[base] / r.seconds[fused]:.1f}x | {torch_cells[1]} |")
     lines += ["", "| geometric mean | speed-up |", "|---|---|"]
     lines += [f"| {k} | {v:.2f}x |" for k, v in summary(rows).items()]
     return "\n".join(lines) + "\n"
@@ -164,9 +220,9 @@ def _plot(rows: list[Row], bandwidth: float, n: int, path: Path) -> Path:
     for ax, direction in zip(axes, ("forward", "backward")):
         chosen = [r for r in rows if r.direction == direction]
         positions = np.arange(len(chosen))
-        for offset, backend in zip((-0.27, 0, 0.27), ("numpy", "numba", "pytorch")):
+        for offset, backend in zip((-0.27, 0, 0.27), pair(rows) + ("pytorch",)):
             values = [r.throughput(backend, n) / 1e9 if backend in r.seconds else 0 for r in chosen]
-            ax.bar(positions + offset, values, width=0.27, label=backend)
+            ax.bar(positions + offset, values, width=0.27, label=LABELS[backend])
         ax.axhline(bandwidth / BYTES[direction] / 1e9, color="k", linestyle="--", linewidth=1,
                    label="memory-copy limit")
         ax.set_ylabel(f"{direction}\nG elements/s")

@@ -38,3 +38,24 @@ def interleaved(candidates: dict[str, Callable[[], object]], repeats: int, round
         q1, median, q3 = np.percentile(values, [25, 50, 75])
         out[name] = Timing(float(median), float(q1), float(q3), len(values))
     return out
+
+
+def adam_step(model, x, y, lr: float, backend: str | None = None) -> Callable[[], float]:
+    """One full-batch training step to time: Adam(lr) on the mean squared error of model(x) against y, with the
+    activations computed by `backend` (the current one if None). Returns the loss."""
+    import contextlib
+
+    import minigrad as mg
+    from minigrad import optim
+
+    opt = optim.Adam(model.parameters(), lr=lr)
+
+    def step() -> float:
+        with mg.use_backend(backend) if backend else contextlib.nullcontext():
+            opt.zero_grad()
+            loss = ((model(x) - y) ** 2).mean()
+            loss.backward()
+            opt.step()
+        return loss.item()
+
+    return step

@@ -17,6 +17,19 @@ def _check_features(name: str, value: Any) -> None:
         raise ValueError(f"Linear: {name} must be a positive integer, got {value!r}")
 
 
+def check_input(layer: Module, x: Any, dtype: np.dtype) -> None:
+    """A layer's input must be a Tensor of shape (..., in_features) in the dtype of the layer's parameters."""
+    name = type(layer).__name__
+    if not isinstance(x, Tensor):
+        raise TypeError(f"{name} expects a Tensor, got {type(x).__name__}: wrap it with minigrad.tensor(...)")
+    if x.ndim == 0 or x.shape[-1] != layer.in_features:
+        raise ValueError(f"{name}({layer.in_features}, {layer.out_features}) expects inputs of shape "
+                         f"(..., {layer.in_features}), got {x.shape}")
+    if x.dtype != dtype:
+        raise TypeError(f"{name} holds {dtype} parameters but got a {x.dtype} input: convert the "
+                        f"input (x.to(dtype=...)) or the layer (.to(dtype=...))")
+
+
 class Linear(Module):
     """y = x W^T + b, with W of shape (out_features, in_features) and b of shape (out_features,).
 
@@ -43,14 +56,7 @@ class Linear(Module):
             init.uniform_(self.bias, -bound, bound)
 
     def forward(self, x: Tensor) -> Tensor:
-        if not isinstance(x, Tensor):
-            raise TypeError(f"Linear expects a Tensor, got {type(x).__name__}: wrap it with minigrad.tensor(...)")
-        if x.ndim == 0 or x.shape[-1] != self.in_features:
-            raise ValueError(f"Linear({self.in_features}, {self.out_features}) expects inputs of shape "
-                             f"(..., {self.in_features}), got {x.shape}")
-        if x.dtype != self.weight.dtype:
-            raise TypeError(f"Linear holds {self.weight.dtype} weights but got a {x.dtype} input: convert the "
-                            f"input (x.to(dtype=...)) or the layer (.to(dtype=...))")
+        check_input(self, x, self.weight.dtype)
         y = x @ self.weight.T
         return y if self.bias is None else y + self.bias
 
