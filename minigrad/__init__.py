@@ -21,7 +21,8 @@ from minigrad.ops import (
 from minigrad.random import manual_seed, rand, randint, randn
 from minigrad.serialization import load, save
 from minigrad.tensor import Tensor, tensor
-from minigrad import datasets, diagnostics, functional, nn, optim, plotting  # noqa: E402  (they build on everything above)
+# they build on everything above
+from minigrad import datasets, diagnostics, functional, nn, optim, plotting  # noqa: E402
 
 float16, float32, float64 = np.float16, np.float32, np.float64
 int32, int64, bool_ = np.int32, np.int64, np.bool_

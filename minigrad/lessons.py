@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import re
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -58,6 +59,7 @@ def run(path: Path, out_dir: Path, quick: bool = False, timeout: int = 1800, pro
         html: bool = True) -> Result:
     """Execute one lesson in a fresh kernel (working directory: the lessons folder), write the executed copy."""
     import nbformat
+    from jupyter_client.manager import KernelManager
     from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError
     from minigrad.plotting import progress as progress_bar
@@ -65,21 +67,26 @@ def run(path: Path, out_dir: Path, quick: bool = False, timeout: int = 1800, pro
     notebook = nbformat.read(path, as_version=4)
     code_cells = [i for i, cell in enumerate(notebook.cells) if cell.cell_type == "code"]
     bar = progress_bar(total=len(code_cells), enabled=progress, desc=path.stem, unit="cell")
-    client = NotebookClient(notebook, timeout=timeout, kernel_name="python3",
-                            resources={"metadata": {"path": str(path.parent)}},
-                            on_cell_executed=lambda **_: bar.update())
     start = time.perf_counter()
     previous = os.environ.get(QUICK_ENV)
     os.environ[QUICK_ENV] = "1" if quick else "0"
-    try:
-        client.execute()
-    except CellExecutionError as error:
-        cell = _failed_cell(notebook)
-        raise LessonError(f"lesson {path.name} failed in code cell {code_cells.index(cell) + 1} of "
-                          f"{len(code_cells)} (cell #{cell} of the notebook):\n{_plain(str(error))}") from None
-    finally:
-        bar.close()
-        _restore(previous)
+    with tempfile.TemporaryDirectory(prefix="minigrad-kernel-") as sockets:
+        # a local socket instead of TCP: no port to open, and no warning about unencrypted TCP from the kernel
+        kernel = KernelManager(kernel_name="python3", transport="ipc", ip=os.path.join(sockets, "kernel"))
+        client = NotebookClient(notebook, km=kernel, timeout=timeout,
+                                resources={"metadata": {"path": str(path.parent)}},
+                                on_cell_executed=lambda **_: bar.update())
+        try:
+            client.execute()
+        except CellExecutionError as error:
+            cell = _failed_cell(notebook)
+            raise LessonError(f"lesson {path.name} failed in code cell {code_cells.index(cell) + 1} of "
+                              f"{len(code_cells)} (cell #{cell} of the notebook):\n{_plain(str(error))}") from None
+        finally:
+            bar.close()
+            _restore(previous)
+            if kernel.has_kernel:
+                kernel.shutdown_kernel(now=True)
     seconds = time.perf_counter() - start
     out_dir.mkdir(parents=True, exist_ok=True)
     executed = out_dir / path.name
