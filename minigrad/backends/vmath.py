@@ -16,11 +16,15 @@ inlined into a loop, the loop body is plain arithmetic that LLVM's loop vectoris
 Every public function takes a float32 or a float64 scalar and returns the same type. One algorithm serves both
 dtypes: constants come from per-dtype tuples (`_dt(x, for_float32, for_float64)`) and are converted to the
 input's type at compile time, so float32 code contains no float64 arithmetic (the tests check the LLVM IR).
+erf and erfc are the exception: each dtype has its own algorithm, chosen when a kernel is compiled (`_by_dtype`)
+and compiled as a function of its own that LLVM inlines.
 
 Accuracy, in ulp against the correctly rounded result: float32, exhaustive over all 2**32 inputs: exp, log,
-log1p, erf, sin, cos, atan <= 1; expm1, tanh, sigmoid, softplus <= 2; erfc <= 3 (89 inputs near 0.8).
-float64 <= 2 ulp (expm1, tanh, erfc) or <= 1 (the others) on dense grids and tails, checked against mpmath. tests/test_backend_vmath.py holds every function to <= 4 ulp on dense grids, the tails, the
-overflow/underflow boundaries and the special values.
+log1p, erf, sin, cos, atan <= 1; expm1, tanh, sigmoid, softplus <= 2; erfc <= 3 (317 inputs, all in
+0.016 < x < 0.59; 0.06% of inputs at 2 ulp). float64 <= 2 ulp (expm1, tanh, erfc) or <= 1 (the others) on dense
+grids and tails, checked against mpmath.
+tests/test_backend_vmath.py holds every function to <= 4 ulp on dense grids, the tails, the overflow/underflow
+boundaries and the special values.
 
 sin/cos reduce x = q*pi/2 + r with a four-part Cody-Waite split of pi/2 (`_cody_waite`): <= 1 ulp for
 |x| < 32768 (float32) and |x| < 1.3e7 (float64). Beyond, the products q*P_i stop being exact and the absolute
@@ -29,16 +33,19 @@ to 2**27, then about |x|*2**-54, reaching 0.5 near 2**53. From |x| >= 2**24 (flo
 where neighbouring floats are 2 or more apart, the reduced argument is set to 0: the result is finite and in
 [-1, 1] but carries no information. (NumPy's sin/cos reduce exactly (Payne-Hanek): use them for such inputs.)
 
-Provenance: log/log1p, erf/erfc, atan and the float64 sin/cos kernels are FreeBSD msun / musl (fdlibm,
+Provenance: log/log1p, atan and the float64 erf/erfc and sin/cos kernels are FreeBSD msun / musl (fdlibm,
 Sun Microsystems, freely redistributable) approximations rewritten branch-free; float32 sin/cos use the Cephes
 sinf/cosf minimax polynomials; exp/expm1 use the Taylor series of expm1 on |r| <= ln2/2 (degree 7 / 13).
+float32 erf/erfc are this module's own: erfc(a) = exp(-a*a) * t*G(t), t = 1/(1 + 3a/8), for every a = |x|
+(the shape of Numerical Recipes' erfcc, with a minimax polynomial G fitted to relative error and a correction
+for the rounding of t), erf(x) = x + x*R(x*x) near 0; one division, one exp, no coefficient selection.
 
 Floating-point flags: nothing here sets fast-math flags. Polynomials are evaluated with `llvm.fmuladd`, which
 LLVM fuses into one FMA where the CPU has it (all AVX2 CPUs) and leaves as mul + add otherwise; the error
-terms of exact products (erf's x*x) use `llvm.fma`, which is exact everywhere. The functions are inlined into
+terms of exact products (erfc's x*x) use `llvm.fma`, which is exact everywhere. The functions are inlined into
 the caller at Numba-IR level (`inline="always"`), so the caller's flags apply to their arithmetic: compile kernels
 that use them WITHOUT `fastmath=True` (its `nnan`/`ninf` flags remove the NaN/inf handling and `reassoc` breaks
-the compensated sums). `fastmath={"contract"}` is safe.
+the compensated sums). `fastmath={"contract"}` is safe. (erf and erfc keep their own flags: contract only.)
 
 Special values follow C99/NumPy: NaN in -> NaN out; exp(-inf) = 0, exp overflows to +inf where the true value
 exceeds the largest float (x > 88.72 float32, 709.78 float64) and returns subnormals/0 below; tanh(+-inf) =
@@ -55,7 +62,7 @@ import numba
 from llvmlite import ir
 from numba import types
 from numba.core import cgutils, errors
-from numba.extending import intrinsic
+from numba.extending import intrinsic, overload
 
 __all__ = ["exp", "expm1", "log", "log1p", "tanh", "sigmoid", "softplus", "erf", "erfc", "sin", "cos", "atan"]
 
@@ -285,9 +292,8 @@ _LOGSUB64 = (2.0**-1022, 2.0**54, -54.0, 54.0)
 # tanh: |x| beyond which tanh rounds to +-1
 _TANH_ONE = (10.0, 20.0)
 
-# erf/erfc (fdlibm s_erf.c; the float32 version, s_erff.c, uses the same coefficients rounded to float32).
-# Pieces in |x|: [0, 0.84375) erf = x + x*P/Q(x*x); [0.84375, 1.25) erf = erx + P/Q(|x|-1);
-# [1.25, 1/0.35) and [1/0.35, inf) erfc = exp(-x*x - 0.5625 + R/S(1/x**2)) / |x|.
+# erf/erfc, float64 (fdlibm s_erf.c). Pieces in |x|: [0, 0.84375) erf = x + x*P/Q(x*x); [0.84375, 1.25)
+# erf = erx + P/Q(|x|-1); [1.25, 1/0.35) and [1/0.35, inf) erfc = exp(-x*x - 0.5625 + R/S(1/x**2)) / |x|.
 _ERF_BOUNDS = (0.84375, 1.25, 1.0 / 0.35)
 _ERX = 8.45062911510467529297e-01
 _ERF_NUM = (
@@ -315,7 +321,21 @@ _ERF_DEN = (
      3.19985821950859553908e+03, 2.55305040643316442583e+03, 4.74528541206955367215e+02,
      -2.24409524465858183362e+01, 0.0),
 )
-_ERF_TAIL_CLAMP = 30.0       # erfc underflows to 0 long before (float32 ~10.05, float64 ~26.55)
+_ERF_TAIL_CLAMP = 30.0       # erfc underflows to 0 long before (at 26.55)
+
+# erf/erfc, float32: erfc(a) = exp(-a*a) * t*G(t) with t = 1/(1 + 3a/8), one formula for every a = |x|
+# (G: degree-8 minimax fit of erfcx(a) * (1 + 3a/8) = exp(a*a) * erfc(a) / t on a in [0, 10.125], relative
+# error 3.0e-8 with these float32 coefficients; erfc underflows to 0 from a ~ 10.055). erf(x) = x + x*R(x*x)
+# for |x| < 0.84375 (R: degree-6 minimax fit of erf(x)/x - 1, error 7e-9 relative to erf), 1 - erfc(|x|) beyond:
+# there erfc(|x|) < 1/4, so its error is under an ulp of erf.
+_ERFC_T32 = 0.375
+_ERFC_G32 = (0.21161265671253204, 0.21066372096538544, 0.20521129667758942, 0.12191309034824371,
+             0.27274250984191895, -0.22795239090919495, 0.43108412623405457, -0.2866745889186859,
+             0.06139957159757614)
+_ERFC_CLAMP32 = 10.125
+_ERF_SMALL32 = 0.84375
+_ERF_R32 = (0.12837916612625122, -0.37612637877464294, 0.1128375232219696, -0.026862816885113716,
+            0.005210250616073608, -0.0008256747387349606, 8.897237421479076e-05)
 
 # atan (fdlibm s_atan.c / s_atanf.c): |x| is reduced on 5 intervals to t = (a*|x| + b)/(c*|x| + d) and
 # atan(|x|) = atan(center) + atan(t), with atan(center) = hi + lo. Polynomial: t - t*z*P(z), z = t*t.
@@ -506,8 +526,8 @@ def _erf_pieces(x):
 
 
 @inline
-def erf(x):
-    """Error function."""
+def _erf64(x):
+    """Error function, fdlibm's four pieces (the float64 path of `erf`)."""
     one, eight, eighth = _k(x, (1.0, 8.0, 0.125))
     a, y, tail = _erf_pieces(x)
     x8 = x * eight                                             # x + x*y computed at 8x: no subnormal rounding
@@ -518,8 +538,8 @@ def erf(x):
 
 
 @inline
-def erfc(x):
-    """Complementary error function 1 - erf(x), relatively accurate in the right tail until it underflows."""
+def _erfc64(x):
+    """Complementary error function, fdlibm's four pieces (the float64 path of `erfc`)."""
     zero, quarter, half, one, two = _k(x, (0.0, 0.25, 0.5, 1.0, 2.0))
     erx = _k(x, _ERX)
     a, y, tail = _erf_pieces(x)
@@ -529,6 +549,83 @@ def erfc(x):
     large = _where(x > zero, tail, two - tail)
     r = _where(a < _k(x, _ERF_BOUNDS[0]), small, _where(a < _k(x, _ERF_BOUNDS[1]), mid, large))
     return _where(x == x, r, x)
+
+
+@inline
+def _erfc32_of_abs(x):
+    """(|x|, erfc(|x|)) in float32: exp(-a*a) * m, m = t*G(t) ~ erfcx(a), t = 1/(1 + 3a/8); 0 from a ~ 10.055."""
+    one, p, two_over_p, slope0, amax, up, down = _k(
+        x, (1.0, _ERFC_T32, 2.0 / _ERFC_T32, 2.0 / math.sqrt(math.pi) / _ERFC_T32, _ERFC_CLAMP32, 64.0, 2.0**-64))
+    a = _fabs(x)
+    at = _where(a < amax, a, amax)                             # NaN -> amax
+    d = _fma(p, at, one)
+    t = _fdiv(one, d)
+    g = _poly(t, _k(x, _ERFC_G32))
+    m = t * g
+    # m = erfcx(a(t)) at a(t) = (1/t - 1)/p, which misses at by the roundings of d and 1/d: to first order
+    # at - a(t) = (res*d - d_lo)/p with the exact residuals d_lo = 1 + p*at - d and res = 1 - t*d. Uncorrected,
+    # erfc would be off by up to 7 ulp (m is 1.3-3x as sensitive to them as t). The correction, plus t*g - m:
+    # dm = erfcx'(at) * (at - a(t)) = (2/sqrt(pi) - 2at*m)/p * (res*d - d_lo)
+    d_lo = _fma(p, at, one - d)
+    res = _fma(-t, d, one)
+    dm = _fma(_fma(-(at * two_over_p), m, slope0), _fma(res, d, -d_lo), _fma(t, g, -m))
+    hi = at * at
+    lo = _fma(at, at, -hi)                                     # at*at == hi + lo exactly
+    n, em = _exp_reduce(-hi, -lo)
+    # (m + dm) * e**r * 2**n, m added last; 2**n (down to 2**-148) as 2**(n+64) * 2**-64, both normal
+    return a, (m + _fma(m, em, _fma(dm, em, dm))) * _pow2(n + up) * down
+
+
+@inline
+def _erf32(x):
+    """Error function in float32: x + x*R(x*x) for |x| < 0.84375, +-(1 - erfc(|x|)) beyond."""
+    one = _k(x, 1.0)
+    a, y = _erfc32_of_abs(x)
+    small = _fma(x, _poly(x * x, _k(x, _ERF_R32)), x)         # one rounding: right for subnormal x too
+    r = _where(a < _k(x, _ERF_SMALL32), small, _copysign(one - y, x))
+    return _where(x == x, r, x)
+
+
+@inline
+def _erfc32(x):
+    """Complementary error function in float32: erfc(|x|), and 2 - erfc(|x|) for x < 0."""
+    zero, two = _k(x, (0.0, 2.0))
+    _, y = _erfc32_of_abs(x)
+    return _where(x == x, _where(x < zero, two - y, y), x)
+
+
+def _by_dtype(for_float32, for_float64):
+    """A function of one float that is `for_float32` or `for_float64` (inline Numba functions) by its argument's
+    type, chosen when a kernel is compiled. The chosen one is compiled once per process as a function of its own,
+    marked for LLVM to inline into every caller (`forceinline`), so the loop still vectorises; kernels do not
+    re-type its body (Numba-level inlining of a typed choice would, at every call site). Its flags are fixed
+    (contract only): left unset, Numba would hand it the flags of whichever kernel compiled it first."""
+
+    def by_dtype(x):
+        """Typed by its overload."""
+
+    @overload(by_dtype, jit_options={"forceinline": True, "error_model": "numpy", "fastmath": {"contract"}})
+    def choose(x):
+        _require_float(x)
+        return (for_float32 if x == types.float32 else for_float64).py_func
+
+    return by_dtype
+
+
+_erf_by_dtype = _by_dtype(_erf32, _erf64)
+_erfc_by_dtype = _by_dtype(_erfc32, _erfc64)
+
+
+@inline
+def erf(x):
+    """Error function 2/sqrt(pi) * integral of exp(-t*t) from 0 to x."""
+    return _erf_by_dtype(x)
+
+
+@inline
+def erfc(x):
+    """Complementary error function 1 - erf(x), relatively accurate in the right tail until it underflows."""
+    return _erfc_by_dtype(x)
 
 
 # ----------------------------------------------------------------------------------------------------------------
