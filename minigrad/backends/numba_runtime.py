@@ -92,7 +92,8 @@ def launch(kernel: Callable[..., Any], sliced: Sequence[np.ndarray], *shared: An
         return
     bounds = np.linspace(0, rows, parts + 1).astype(np.int64)
     pool = _thread_pool()
-    futures = [pool.submit(kernel, *(a[lo:hi] for a in sliced), *shared) for lo, hi in zip(bounds[:-1], bounds[1:])]
+    futures = [pool.submit(kernel, *(a[lo:hi] for a in sliced), *shared) for lo, hi in zip(bounds[1:-1], bounds[2:])]
+    kernel(*(a[:bounds[1]] for a in sliced), *shared)  # the calling thread takes the first slice itself
     for future in futures:
         future.result()
 
@@ -101,5 +102,5 @@ def _thread_pool() -> ThreadPoolExecutor:
     global _pool
     with _lock:
         if _pool is None:
-            _pool = ThreadPoolExecutor(max_workers=workers(), thread_name_prefix="minigrad-kernel")
+            _pool = ThreadPoolExecutor(max_workers=max(1, workers() - 1), thread_name_prefix="minigrad-kernel")
     return _pool
