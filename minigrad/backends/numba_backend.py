@@ -78,7 +78,8 @@ def kernel_source(spec: ActivationSpec, layout: Layout, dtype: np.dtype, wanted:
     out_names = ["out"] if not wanted else [f"g_{key}" for key in outputs]
     array_args = ["x"] + (["g"] if wanted else []) + out_names
     lines = [DECORATOR,
-             f"def kernel({', '.join(array_args + scalar_args)}):"]
+             f"def kernel({', '.join(array_args + scalar_args)}):",
+             "    vm.wide_vectors()"]
     lines += [f"    {name} = np.{dtype.name}({_python_literal(value)})" for name, value in code.constants]
     lines += [f"    v_{name} = p_{name}" for name in layout.scalars]
     lines += [f"    v_{name}_{k} = p_{name}[{k}]" for name, size in layout.vectors for k in range(size)]

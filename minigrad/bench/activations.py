@@ -25,7 +25,7 @@ import numpy as np
 
 from minigrad import activations
 from minigrad.backends.reference import NumpyBackend
-from minigrad.bench.timing import interleaved
+from minigrad.bench.timing import interleaved, keep_freed_memory
 
 BYTES = {"forward": 8, "backward": 12}
 # device -> (the reference, the generated kernels): the two backends each table compares
@@ -137,6 +137,7 @@ def run(names: list[str] | None = None, log2_size: int = 22, repeats: int = 20,
 
     if device not in PAIRS:
         raise ValueError(f"unknown device {device!r}: expected one of {', '.join(PAIRS)}")
+    keep_freed_memory()
     n = 1 << log2_size
     rng = np.random.default_rng(0)
     x = (rng.standard_normal(n) * 3).astype(np.float32)

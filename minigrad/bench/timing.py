@@ -1,11 +1,14 @@
 """Timing that survives a shared, noisy machine: many repeats, report the median and the quartiles."""
 from __future__ import annotations
 
+import ctypes
 import time
 from dataclasses import dataclass
 from typing import Callable
 
 import numpy as np
+
+_M_TRIM_THRESHOLD, _M_MMAP_MAX = -1, -4  # mallopt parameters, from glibc's malloc.h
 
 
 @dataclass(frozen=True)
@@ -21,14 +24,34 @@ class Timing:
         return f"{1e3 * self.median:8.3f} ms  [{1e3 * self.q1:.3f}, {1e3 * self.q3:.3f}]"
 
 
+def keep_freed_memory() -> None:
+    """Tell the C allocator (glibc) to keep freed memory in the process instead of returning it to the system.
+
+    Otherwise whichever candidate runs right after one with big temporaries (the NumPy reference) gets its output
+    in fresh pages, which the system zeroes on first touch: measured, a 2^22 float32 sigmoid went from 2.1 ms
+    to 4.8 ms that way — the order of the candidates, not their kernels. A training loop reuses its memory, and
+    so does every candidate after this. Elsewhere than glibc this does nothing.
+    """
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+    except OSError:
+        return
+    libc.mallopt(_M_TRIM_THRESHOLD, 2**31 - 1)  # never give the top of the heap back
+    libc.mallopt(_M_MMAP_MAX, 0)                # big blocks from the heap too, not from mmap (unmapped on free)
+
+
 def interleaved(candidates: dict[str, Callable[[], object]], repeats: int, rounds: int = 5) -> dict[str, Timing]:
-    """Time every candidate in turn, `rounds` times over, so slow phases of the machine hit them all alike."""
+    """Time every candidate in turn, `rounds` times over, so slow phases of the machine hit them all alike.
+
+    Each turn starts with one untimed call: the previous candidate's worker threads may still be spinning on the
+    cores (OpenMP runtimes, PyTorch's among them, busy-wait for a while after a parallel region), which measured
+    here made the next candidate's first call 2x slower.
+    """
     per_round = max(1, repeats // rounds)
     samples: dict[str, list[float]] = {name: [] for name in candidates}
-    for fn in candidates.values():
-        fn()
     for _ in range(rounds):
         for name, fn in candidates.items():
+            fn()
             for _ in range(per_round):
                 start = time.perf_counter()
                 fn()
