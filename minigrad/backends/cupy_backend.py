@@ -20,7 +20,7 @@ import numpy as np
 
 from minigrad.activations.spec import ActivationSpec
 from minigrad.backends import cuda_codegen
-from minigrad.backends.layout import Layout, gradient_keys, gradients, in_kernel_order, layout_of
+from minigrad.backends.layout import Layout, gradient_keys, gradients, in_kernel_order, layout_of, parameter_sums
 from minigrad.device import array_module
 
 Launch = Callable[..., Any]  # called with a kernel's inputs, then its outputs (see cuda_codegen.Kernel)
@@ -96,7 +96,7 @@ class CupyBackend:
         g = xp.ascontiguousarray(g, dtype=x.dtype)
         products = {key: xp.empty_like(x) for key in gradient_keys(layout, wanted)}
         self.kernel(spec, layout, x.dtype, wanted)(x, g, *_arguments(xp, layout, params, x), *products.values())
-        return gradients(xp, layout, wanted, products, params, x.dtype)
+        return gradients(xp, layout, wanted, products.get("x"), parameter_sums(layout, products), params, x.dtype)
 
 
 def _arguments(xp: Any, layout: Layout, params: dict[str, Any], x: Any) -> list[Any]:

@@ -8,7 +8,8 @@ The kernel backends (Numba on the CPU, CuPy on a GPU) share these steps:
 2. `graphs` traces the formulas the kernel evaluates per element: f for the forward kernel; for the backward
    kernel df/dx and one df/dp per learnable parameter (per coefficient for a vector), each later multiplied by
    the upstream gradient g;
-3. `gradients` sums the per-element products g * df/dp down to each parameter's shape.
+3. `gradients` puts each parameter's sum of the per-element products g * df/dp (summed in the kernel, or by
+   `parameter_sums`) into the parameter's shape.
 """
 from __future__ import annotations
 
@@ -98,22 +99,30 @@ def blocks(array: Any, layout: Layout) -> Any:
     return array.reshape(array.shape[0], array.shape[1], int(np.prod(array.shape[2:], dtype=np.int64)))
 
 
-def gradients(xp: Any, layout: Layout, wanted: tuple[str, ...], products: dict[str, Any], params: dict[str, Any],
-              dtype: Any) -> dict[str, Any]:
-    """Each wanted gradient from the backward kernel's per-element outputs (`xp`: NumPy or CuPy): x's as it is,
-    a scalar parameter's summed over all elements, a per-channel one's summed per channel, a vector's per
-    coefficient."""
+def parameter_sums(layout: Layout, products: dict[str, Any]) -> dict[str, Any]:
+    """Each parameter key's per-element products g * df/dp summed: per channel for a per-channel parameter, over
+    all elements otherwise (what a kernel that keeps only the sums returns directly)."""
+    sums = {}
+    for key, product in products.items():
+        if key in layout.channels:
+            per_element = blocks(product, layout)
+            sums[key] = per_element.sum(axis=(0, 2) if per_element.ndim == 3 else 0)
+        elif key != "x":
+            sums[key] = product.sum()
+    return sums
+
+
+def gradients(xp: Any, layout: Layout, wanted: tuple[str, ...], gx: Any, sums: dict[str, Any],
+              params: dict[str, Any], dtype: Any) -> dict[str, Any]:
+    """Each wanted gradient (`xp`: NumPy or CuPy): x's is `gx` as it is; a parameter's comes from `sums` (see
+    `parameter_sums`), in the parameter's shape and dtype: a vector's stacked from its coefficients' sums."""
     sizes = dict(layout.vectors)
     grads = {}
     for name in wanted:
         if name == "x":
-            grads[name] = products["x"]
+            grads[name] = gx
         elif name in sizes:
-            grads[name] = xp.stack([products[f"{name}_{i}"].sum() for i in range(sizes[name])]).astype(dtype)
-        elif name in layout.channels:
-            per_element = blocks(products[name], layout)
-            per_channel = per_element.sum(axis=(0, 2) if per_element.ndim == 3 else 0)
-            grads[name] = per_channel.reshape(np.shape(params[name])).astype(dtype, copy=False)
+            grads[name] = xp.stack([xp.asarray(sums[f"{name}_{i}"]) for i in range(sizes[name])]).astype(dtype)
         else:
-            grads[name] = xp.asarray(products[name].sum(), dtype=dtype).reshape(np.shape(params[name]))
+            grads[name] = xp.asarray(sums[name], dtype=dtype).reshape(np.shape(params[name]))
     return grads

@@ -1,13 +1,19 @@
 """The Numba backend: each declaration's formulas compiled into fused, parallel CPU kernels.
 
 For an activation, a dtype and a parameter layout, the formula graph (see `symbolic.py`) is turned into the
-source of two kernels — forward `out[i] = f(x[i])` and backward `gx[i] = g[i] * f'(x[i])` plus one
-`g[i] * df/dp(x[i])` per learnable parameter — written to a file in the kernel cache and compiled by Numba on first
-use (see `numba_runtime.py`: the disk cache, and large arrays cut over the cores). The math functions they call
-(`vmath.py`) are written so that LLVM vectorises the loop: no scalar libm calls.
+source of two kernels — forward `out[i] = f(x[i])` and backward `gx[i] = g[i] * f'(x[i])` plus, per learnable
+parameter, the sum of `g[i] * df/dp(x[i])` taken in the same pass — written to a file in the kernel cache and
+compiled by Numba on first use (see `numba_runtime.py`: the disk cache, and large arrays cut over the cores).
+The math functions they call (`vmath.py`) are written so that LLVM vectorises the loop: no scalar libm calls.
 
 Parameters come in three layouts: scalars (passed as kernel arguments), coefficient vectors (one scalar per
 coefficient) and per-channel vectors (PReLU's slope per channel: the loop runs over (outer, channel, inner) blocks).
+
+A parameter's gradient is summed without writing the per-element products to memory: they go to a buffer of
+BLOCK elements that stays in the L1 cache and is summed in float64 after each block (by `_block_sum`, the one
+function allowed to reorder its additions, so that the sum runs in SIMD lanes). Measured on 2^22 float32 elements
+against per-element products summed by NumPy: 1.25x (Snake) to 4x (a degree-(5, 4) rational) faster, and the
+float64 sums are more accurate.
 """
 from __future__ import annotations
 
@@ -42,26 +48,54 @@ def _maximum(a, b):
 @njit(inline="always")
 def _minimum(a, b):
     return a if (a < b) | (a != a) else b
+
+
+BLOCK = 512  # elements per row: the buffered products of a row stay in the L1 cache until they are summed
+
+
+@njit(nogil=True, fastmath={"reassoc", "contract"})
+def _block_sum(values, n):
+    # reassoc on this function's additions only: the sum runs in SIMD lanes; float64 keeps it accurate
+    total = 0.0
+    for t in range(n):
+        total += np.float64(values[t])
+    return total
 '''
 # Numba's cache checks a kernel's own file only: naming the math library's version in every kernel's source
 # gives kernels new files (so fresh machine code) whenever vmath.py changes.
 _VMATH_VERSION = hashlib.sha256(Path(vmath.__file__).read_bytes()).hexdigest()[:12]
 
 
-def _loop(layout: Layout, loads: list[str], stores: list[str]) -> list[str]:
-    """The loop nest: flat over elements; with a per-channel parameter, over (outer, channel, inner) blocks, or
-    over (outer, channel) rows for an (N, C) input, so that the innermost loop is long and contiguous."""
-    if not layout.channels:
-        head, index, indent = ["    for i in range(x.size):"], "i", 8
-    else:
+def _loop(layout: Layout, arrays: list[str], channel: list[str], body: list[str], sums: list[str]) -> list[str]:
+    """The loop nest around the per-element `body`, which reads and writes element t of the rows r_<array>.
+
+    A row is the whole flat array, or with a per-channel parameter (`channel`: its loads) one (outer, channel)
+    block, or for an (N, C) input one sample, with the channel loop innermost. A kernel that sums parameter
+    gradients cuts its rows into rows of BLOCK elements: after each, the products g * df/dp buffered in b_<key>
+    are added to the float64 sums s_<key>[channel] (with the channel loop innermost, they are added directly).
+    """
+    def rows(index: str) -> str:
+        views = [f"{name}[{index}]" if index else name for name in arrays]
+        return f"{', '.join(f'r_{name}' for name in arrays)} = {', '.join(views)}"
+
+    if layout.channels_last:
+        head = ["    for o in range(x.shape[0]):", "        n = x.shape[1]", "        " + rows("o")]
+        body = [line.format(t="t") for line in channel] + body
+        return head + ["        for t in range(n):"] + [f"            {line}" for line in body]
+    if layout.channels:
         head = ["    for o in range(x.shape[0]):", "        for c in range(x.shape[1]):"]
-        head += [f"            v_{name} = p_{name}[c]" for name in layout.channels]
-        if layout.channels_last:
-            index, indent = "o, c", 12
-        else:
-            head += ["            for j in range(x.shape[2]):"]
-            index, indent = "o, c, j", 16
-    return head + [" " * indent + line.format(index=index) for line in loads + stores]
+        head += [f"            {line.format(t='c')}" for line in channel]
+        outer, size, indent, at = "o, c, ", "x.shape[2]", "            ", "c"
+    else:
+        head, outer, size, indent, at = [], "", "x.size", "    ", "0"
+    if sums:
+        head += [f"{indent}for j0 in range(0, {size}, BLOCK):", f"{indent}    n = min(BLOCK, {size} - j0)",
+                 f"{indent}    {rows(outer + 'j0:j0 + n')}"]
+        indent += "    "
+    else:
+        head += [f"{indent}n = {size}", f"{indent}{rows(outer[:-2])}"]
+    return head + [f"{indent}for t in range(n):"] + [f"{indent}    {line}" for line in body] + \
+        [f"{indent}s_{key}[{at}] += _block_sum(b_{key}, n)" for key in sums]
 
 
 def _python_literal(value: float) -> str:
@@ -69,27 +103,37 @@ def _python_literal(value: float) -> str:
 
 
 def kernel_source(spec: ActivationSpec, layout: Layout, dtype: np.dtype, wanted: tuple[str, ...]) -> str:
-    """The Python source of the forward kernel (wanted == ()) or of the backward kernel for `wanted`."""
+    """The Python source of the forward kernel (wanted == ()) or of the backward kernel for `wanted`; a backward
+    kernel returns the float64 sums of its parameter gradients (one per channel, or one), a tuple in key order."""
     dtype = np.dtype(dtype)
     outputs = graphs(spec, layout, wanted)
     code = codegen.body(outputs)
+    sums = [key for key in outputs if key not in ("x", "out")]
+    arrays = ["x"] + (["g"] if wanted else []) + (["g_x"] if "x" in outputs else []) + \
+        (["out"] if not wanted else [])
     scalar_args = [f"p_{name}" for name in layout.scalars + layout.channels] + \
                   [f"p_{name}" for name, _ in layout.vectors]
-    out_names = ["out"] if not wanted else [f"g_{key}" for key in outputs]
-    array_args = ["x"] + (["g"] if wanted else []) + out_names
     lines = [DECORATOR,
-             f"def kernel({', '.join(array_args + scalar_args)}):",
+             f"def kernel({', '.join(arrays + scalar_args)}):",
              "    vm.wide_vectors()"]
     lines += [f"    {name} = np.{dtype.name}({_python_literal(value)})" for name, value in code.constants]
     lines += [f"    v_{name} = p_{name}" for name in layout.scalars]
     lines += [f"    v_{name}_{k} = p_{name}[{k}]" for name, size in layout.vectors for k in range(size)]
-    loads = ["v_x = x[{index}]"] + (["v_g = g[{index}]"] if wanted else [])
-    stores = [f"{target} = {expression}" for target, expression in code.statements]
-    if wanted:
-        stores += [f"g_{key}[{{index}}] = v_g * {code.results[key]}" for key in outputs]
-    else:
-        stores += [f"out[{{index}}] = {code.results['out']}"]
-    lines += _loop(layout, loads, stores)
+    lines += [f"    s_{key} = np.zeros({'x.shape[1]' if layout.channels else 1})" for key in sums]
+    if not layout.channels_last:
+        lines += [f"    b_{key} = np.empty(BLOCK, np.{dtype.name})" for key in sums]
+    body = ["v_x = r_x[t]"] + (["v_g = r_g[t]"] if wanted else [])
+    body += [f"{target} = {expression}" for target, expression in code.statements]
+    if "x" in outputs:
+        body += [f"r_g_x[t] = v_g * {code.results['x']}"]
+    if not wanted:
+        body += [f"r_out[t] = {code.results['out']}"]
+    add = "s_{}[t] += v_g * {}" if layout.channels_last else "b_{}[t] = v_g * {}"
+    body += [add.format(key, code.results[key]) for key in sums]
+    channel = [f"v_{name} = p_{name}[{{t}}]" for name in layout.channels]
+    lines += _loop(layout, arrays, channel, body, sums)
+    if sums:
+        lines += [f"    return ({''.join(f's_{key}, ' for key in sums)})"]
     return f"# vmath {_VMATH_VERSION}\n" + PRELUDE + "\n\n" + "\n".join(lines) + "\n"
 
 
@@ -130,8 +174,11 @@ class NumbaBackend:
         layout = layout_of(spec, params, x.shape)
         wanted = in_kernel_order(wanted)
         x, g = np.ascontiguousarray(x), np.ascontiguousarray(g, dtype=x.dtype)
-        products = {key: np.empty_like(x) for key in gradient_keys(layout, wanted)}
+        gx = np.empty_like(x) if "x" in wanted else None
         kernel = compiled(spec, layout, x.dtype, wanted)
-        launch(kernel, (blocks(x, layout), blocks(g, layout), *(blocks(b, layout) for b in products.values())),
-               *_arguments(layout, params, x.dtype))
-        return gradients(np, layout, wanted, products, params, x.dtype)
+        arrays = (x, g) if gx is None else (x, g, gx)
+        per_slice = launch(kernel, tuple(blocks(a, layout) for a in arrays), *_arguments(layout, params, x.dtype))
+        keys = [key for key in gradient_keys(layout, wanted) if key != "x"]
+        sums = {key: sum(slice_sums[k] for slice_sums in per_slice) for k, key in enumerate(keys)}
+        sums = {key: total if key in layout.channels else total.sum() for key, total in sums.items()}
+        return gradients(np, layout, wanted, gx, sums, params, x.dtype)

@@ -79,8 +79,9 @@ def workers() -> int:
     return max(1, numba.config.NUMBA_NUM_THREADS)
 
 
-def launch(kernel: Callable[..., Any], sliced: Sequence[np.ndarray], *shared: Any) -> None:
-    """kernel(*sliced, *shared), with the `sliced` arrays (same first dimension) cut along it over the cores.
+def launch(kernel: Callable[..., Any], sliced: Sequence[np.ndarray], *shared: Any) -> list[Any]:
+    """kernel(*sliced, *shared), with the `sliced` arrays (same first dimension) cut along it over the cores;
+    what each slice's call returned (the sums of a backward kernel), in slice order.
 
     Every slice is a view, so outputs among `sliced` are written in place; `shared` arguments (parameters,
     tables) go whole to every call.
@@ -88,14 +89,12 @@ def launch(kernel: Callable[..., Any], sliced: Sequence[np.ndarray], *shared: An
     rows = sliced[0].shape[0]
     parts = min(workers(), rows)
     if sliced[0].size < PARALLEL_FROM or parts < 2:
-        kernel(*sliced, *shared)
-        return
+        return [kernel(*sliced, *shared)]
     bounds = np.linspace(0, rows, parts + 1).astype(np.int64)
     pool = _thread_pool()
     futures = [pool.submit(kernel, *(a[lo:hi] for a in sliced), *shared) for lo, hi in zip(bounds[1:-1], bounds[2:])]
-    kernel(*(a[:bounds[1]] for a in sliced), *shared)  # the calling thread takes the first slice itself
-    for future in futures:
-        future.result()
+    first = kernel(*(a[:bounds[1]] for a in sliced), *shared)  # the calling thread takes the first slice itself
+    return [first] + [future.result() for future in futures]
 
 
 def _thread_pool() -> ThreadPoolExecutor:

@@ -65,6 +65,7 @@ def _parallel_map(fn):
     @numba.njit(parallel=True, error_model="numpy")
     def kernel(x, out):
         for i in prange(x.size):
+            vmath.wide_vectors()  # inside the loop: Numba compiles a parallel loop's body as a function of its own
             out[i] = fn(x[i])
 
     return kernel

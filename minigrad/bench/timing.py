@@ -31,6 +31,9 @@ def keep_freed_memory() -> None:
     in fresh pages, which the system zeroes on first touch: measured, a 2^22 float32 sigmoid went from 2.1 ms
     to 4.8 ms that way — the order of the candidates, not their kernels. A training loop reuses its memory, and
     so does every candidate after this. Elsewhere than glibc this does nothing.
+
+    The setting holds for the rest of the process: a notebook that runs a benchmark keeps its freed memory from
+    then on too, which is harmless (the memory is reused, not lost) but worth knowing when reading its RSS.
     """
     try:
         libc = ctypes.CDLL("libc.so.6")
