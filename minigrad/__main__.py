@@ -4,8 +4,8 @@
     python -m minigrad progress          every exercise: done / failing (first failed check) / not started
     python -m minigrad zoo               draw every activation and its derivative, family by family
     python -m minigrad bench engine      time an MLP training step: minigrad vs NumPy by hand vs PyTorch
-    python -m minigrad bench activations forward/backward throughput of every activation, per backend
-                                         (--device cuda: the CUDA kernels on a GPU)
+    python -m minigrad bench activations forward, backward (and parameter-gradient) throughput of every
+                                         activation, per backend (--device cuda: on a GPU)
     python -m minigrad bench siren       SIREN image fitting: training steps per second, NumPy vs Numba backend
     python -m minigrad bench kan         a B-spline KAN training step vs an MLP of the same parameter count
     python -m minigrad kernels --cuda gelu  the generated kernels of an activation (CUDA C; --numba: Numba)

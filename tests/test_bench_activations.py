@@ -11,6 +11,7 @@ def test_cli_writes_table_csv_and_plot(tmp_path, capsys):
     assert main(argv) == 0
     table = (tmp_path / "table.md").read_text()
     assert "| relu | forward |" in table and "| prelu | backward |" in table and "numba/numpy forward" in table
+    assert "| prelu | parameters |" in table and "| relu | parameters |" not in table
     rows = (tmp_path / "table.csv").read_text().splitlines()
     assert rows[0] == "activation,direction,backend,seconds,elements_per_s,gb_per_s" and len(rows) >= 9
     assert (tmp_path / "throughput.png").stat().st_size > 10_000

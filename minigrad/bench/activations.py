@@ -4,7 +4,8 @@ For each activation on n float32 elements: the NumPy reference, the Numba kernel
 torch is installed and has the function), timed interleaved, medians over repeats. Throughput is reported in
 elements/s and in GB/s of memory traffic (forward reads x and writes y: 8 bytes per element; backward reads x and
 g and writes the gradient: 12), next to the machine's memory-copy bandwidth (np.copyto: 8 bytes per element),
-which no elementwise kernel can beat.
+which no elementwise kernel can beat. A learnable activation gets a third direction, "parameters": the backward
+pass for x and every learnable parameter (the same 12 bytes per element: the parameters' gradients are sums).
 
 With device="cuda" (CuPy and a GPU needed) the same table compares, on the GPU, the reference formulas on CuPy
 arrays (one kernel launch and one temporary array per operation) with the generated CUDA kernels, against the
@@ -27,7 +28,7 @@ from minigrad import activations
 from minigrad.backends.reference import NumpyBackend
 from minigrad.bench.timing import interleaved, keep_freed_memory
 
-BYTES = {"forward": 8, "backward": 12}
+BYTES = {"forward": 8, "backward": 12, "parameters": 12}
 # device -> (the reference, the generated kernels): the two backends each table compares
 PAIRS = {"cpu": ("numpy", "numba"), "cuda": ("cupy-arrays", "cupy")}
 LABELS = {"numpy": "NumPy", "numba": "Numba", "cupy-arrays": "CuPy arrays", "cupy": "CUDA kernels",
@@ -73,6 +74,15 @@ def _kernels(device: str):
     return CupyBackend()
 
 
+def _learnable(spec) -> tuple[str, ...]:
+    return tuple(p.name for p in spec.params if p.learnable)
+
+
+def directions(spec) -> tuple[str, ...]:
+    """What is timed for an activation: forward, backward (x only) and, if it learns, "parameters"."""
+    return ("forward", "backward") + (("parameters",) if _learnable(spec) else ())
+
+
 def _candidates(spec, x, g, direction: str, device: str = "cpu") -> dict[str, Callable[[], object]]:
     params = _params(spec)
     reference, kernels = NumpyBackend(), _kernels(device)
@@ -80,12 +90,13 @@ def _candidates(spec, x, g, direction: str, device: str = "cpu") -> dict[str, Ca
     if direction == "forward":
         out = {base: lambda: reference.forward(spec, x, params), fused: lambda: kernels.forward(spec, x, params)}
     else:
-        out = {base: lambda: reference.backward(spec, x, g, params, ("x",)),
-               fused: lambda: kernels.backward(spec, x, g, params, ("x",))}
+        wanted = ("x",) + (_learnable(spec) if direction == "parameters" else ())
+        out = {base: lambda: reference.backward(spec, x, g, params, wanted),
+               fused: lambda: kernels.backward(spec, x, g, params, wanted)}
     if device == "cuda":
         return _synchronised(out)
     fn = _torch_function(spec)
-    if fn is not None:
+    if fn is not None and direction != "parameters":
         import torch
 
         xt, gt = torch.from_numpy(x), torch.from_numpy(g)
@@ -148,7 +159,7 @@ def run(names: list[str] | None = None, log2_size: int = 22, repeats: int = 20,
     rows = []
     for name in progress_bar(chosen, enabled=progress, desc="activations"):
         spec = activations.get(name)
-        for direction in ("forward", "backward"):
+        for direction in directions(spec):
             timings = interleaved(_candidates(spec, x, g, direction, device), repeats)
             rows.append(Row(name, direction, {k: t.median for k, t in timings.items()}))
     return rows, copy_bandwidth(n, repeats, device), n
@@ -157,6 +168,11 @@ def run(names: list[str] | None = None, log2_size: int = 22, repeats: int = 20,
 def pair(rows: list[Row]) -> tuple[str, str]:
     """(the reference, the kernels) that `rows` compare."""
     return next(p for p in PAIRS.values() if rows and p[1] in rows[0].seconds)
+
+
+def _present(rows: list[Row]) -> list[str]:
+    """The directions among `rows`, in BYTES' order."""
+    return [d for d in BYTES if any(r.direction == d for r in rows)]
 
 
 def _geomean(values: list[float]) -> float:
@@ -168,7 +184,7 @@ def summary(rows: list[Row]) -> dict[str, float]:
     PyTorch where PyTorch has the function."""
     base, fused = pair(rows)
     out = {}
-    for direction in ("forward", "backward"):
+    for direction in _present(rows):
         chosen = [r for r in rows if r.direction == direction]
         out[f"{fused}/{base} {direction}"] = _geomean([r.seconds[base] / r.seconds[fused] for r in chosen])
         torch_rows = [r for r in chosen if "pytorch" in r.seconds]
@@ -217,8 +233,9 @@ def _plot(rows: list[Row], bandwidth: float, n: int, path: Path) -> Path:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    fig, axes = plt.subplots(2, 1, figsize=(max(10, 0.22 * len(rows)), 8), sharex=True)
-    for ax, direction in zip(axes, ("forward", "backward")):
+    shown = _present(rows)
+    fig, axes = plt.subplots(len(shown), 1, figsize=(max(10, 0.11 * len(rows)), 4 * len(shown)), squeeze=False)
+    for ax, direction in zip(axes[:, 0], shown):
         chosen = [r for r in rows if r.direction == direction]
         positions = np.arange(len(chosen))
         for offset, backend in zip((-0.27, 0, 0.27), pair(rows) + ("pytorch",)):
