@@ -42,7 +42,7 @@ NUMBA = Target(
     },
     where="({1} if {0} else {2})",
     negation="(not {0})",
-    power="({0} ** {1})",
+    power="vm.pow({0}, {1})",
 )
 
 

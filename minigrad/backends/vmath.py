@@ -23,6 +23,9 @@ Accuracy, in ulp against the correctly rounded result: float32, exhaustive over 
 log1p, erf, sin, cos, atan <= 1; expm1, tanh, sigmoid, softplus <= 2; erfc <= 3 (317 inputs, all in
 0.016 < x < 0.59; 0.06% of inputs at 2 ulp). float64 <= 2 ulp (expm1, tanh, erfc) or <= 1 (the others) on dense
 grids and tails, checked against mpmath.
+pow(b, e) (C99/NumPy semantics) is vectorised in float32 only: exp(e * log|b|) in float64, within 1 ulp; in
+float64 it is libm's scalar pow, since float64 exp and log cannot carry the extra bits
+(tests/test_backend_vmath_pow.py).
 tests/test_backend_vmath.py holds every function to <= 4 ulp on dense grids, the tails, the overflow/underflow
 boundaries and the special values.
 
@@ -49,9 +52,10 @@ the compensated sums). `fastmath={"contract"}` is safe. (erf and erfc keep their
 
 Subnormals: on x86 CPUs an operation whose result (or multiplicand) is subnormal takes a microcode assist of
 ~100 cycles for the whole vector. The functions keep subnormals out of their intermediate steps wherever the
-result is normal or exactly 0 / inf (exp beyond its range, log1p of tiny f, erfc's far tail), so that their
-speed does not depend on the data; a result that is itself subnormal (exp(x) for -104 < x < -87.3 in float32)
-is still computed exactly and pays the assist, as in NumPy and PyTorch.
+result is normal or exactly 0 / inf (exp beyond its range, log1p of tiny f, erfc's far tail, the e**-|x| of
+sigmoid and softplus for large x > 0), so that their speed does not depend on the data; a result that is
+itself subnormal (exp(x) for -104 < x < -87.3 in float32) is still computed exactly and pays the assist, as in
+NumPy and PyTorch.
 
 Special values follow C99/NumPy: NaN in -> NaN out; exp(-inf) = 0, exp overflows to +inf where the true value
 exceeds the largest float (x > 88.72 float32, 709.78 float64) and returns subnormals/0 below; tanh(+-inf) =
@@ -65,6 +69,7 @@ import struct
 from fractions import Fraction
 
 import numba
+import numpy as np
 from llvmlite import ir
 from numba import types
 from numba.core import cgutils, errors
@@ -522,10 +527,19 @@ def tanh(x):
 
 
 @inline
+def _fabs_to_normal_exp(x):
+    """|x|, but at most 80 (float32) / 700 (float64) for x > 0: where exp(-|x|) only adds to 1 (and vanishes in
+    the rounding), it stays a normal number instead of a subnormal that costs an x86 assist. For x < 0 the
+    result is exp(x) itself, subnormal or not."""
+    cap = _dt(x, 80.0, 700.0)
+    return _where(x > cap, cap, _fabs(x))
+
+
+@inline
 def sigmoid(x):
     """Logistic 1/(1 + e**-x), from e = exp(-|x|): 1/(1+e) for x >= 0, e/(1+e) below (never overflows)."""
     zero, one = _k(x, (0.0, 1.0))
-    e = exp(-_fabs(x))
+    e = exp(-_fabs_to_normal_exp(x))
     return _fdiv(_where(x >= zero, one, e), one + e)
 
 
@@ -533,7 +547,7 @@ def sigmoid(x):
 def softplus(x):
     """log(1 + e**x) = max(x, 0) + log1p(exp(-|x|))."""
     zero = _k(x, 0.0)
-    return _where(x > zero, x, zero) + log1p(exp(-_fabs(x)))
+    return _where(x > zero, x, zero) + log1p(exp(-_fabs_to_normal_exp(x)))
 
 
 # ----------------------------------------------------------------------------------------------------------------
@@ -623,6 +637,9 @@ def _erfc32(x):
     return _where(x == x, _where(x < zero, two - y, y), x)
 
 
+_OWN_FUNCTION = {"forceinline": True, "error_model": "numpy", "fastmath": {"contract"}}
+
+
 def _by_dtype(for_float32, for_float64):
     """A function of one float that is `for_float32` or `for_float64` (inline Numba functions) by its argument's
     type, chosen when a kernel is compiled. The chosen one is compiled once per process as a function of its own,
@@ -633,7 +650,7 @@ def _by_dtype(for_float32, for_float64):
     def by_dtype(x):
         """Typed by its overload."""
 
-    @overload(by_dtype, jit_options={"forceinline": True, "error_model": "numpy", "fastmath": {"contract"}})
+    @overload(by_dtype, jit_options=_OWN_FUNCTION)
     def choose(x):
         _require_float(x)
         return (for_float32 if x == types.float32 else for_float64).py_func
@@ -741,3 +758,39 @@ def sin(x):
 def cos(x):
     """Cosine (accurate for |x| <= 25735 in float32, 1.3e7 in float64; see the module docstring beyond)."""
     return _sin_quadrant(x, _k(x, 1.0))
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# pow
+# ----------------------------------------------------------------------------------------------------------------
+@inline
+def _pow32(b, e):
+    """b**e for float32 b and e, as C99's powf: |b|**e = exp(e * log|b|) evaluated in float64, then the sign and
+    the special cases. The product's error (<= 2**-52 * |e log b|, with |e log b| < 104 wherever the float32 result
+    is neither 0 nor inf) stays far below a float32 ulp: the result is the correctly rounded one but for double
+    rounding (<= 1 ulp)."""
+    zero, half, one, two, nan, inf = _k(b, (0.0, 0.5, 1.0, 2.0, math.nan, math.inf))
+    m = _fabs(b)
+    r = np.float32(exp(np.float64(e) * log(np.float64(m))))
+    integer = _floor(e) == e
+    odd = integer & (_floor(e * half) * two != e)
+    r = _where(odd, _copysign(r, b), r)                    # (-b)**odd = -(b**odd), -0.0 included
+    r = _where((b < zero) & (b > -inf) & (not integer), nan, r)  # a negative finite base needs an integer exponent
+    return _where((e == zero) | (b == one) | ((m == one) & (_fabs(e) == inf)), one, r)
+
+
+def pow(b, e):
+    """b**e, with C99/NumPy semantics (NaN, inf, signed zeros, negative bases with integer exponents); b and e of
+    one float type.
+
+    float32: vectorisable (see `_pow32`), within 1 ulp. float64: the scalar libm pow, which stays exact where
+    exp(e * log b) in float64 would lose up to 10 bits (|e log b| up to 745): a float64 loop over pow is not
+    vectorised. Chosen by dtype when a kernel is compiled, as erf is (see `_by_dtype`)."""
+
+
+@overload(pow, jit_options=_OWN_FUNCTION)
+def _pow_by_dtype(b, e):
+    _require_float(b, e)
+    if b != e:
+        raise errors.TypingError(f"vmath.pow needs b and e of one float type, not {b} and {e}")
+    return _pow32.py_func if b == types.float32 else (lambda b, e: b ** e)
