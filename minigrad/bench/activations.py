@@ -238,7 +238,8 @@ def _plot(rows: list[Row], bandwidth: float, n: int, path: Path) -> Path:
     for ax, direction in zip(axes[:, 0], shown):
         chosen = [r for r in rows if r.direction == direction]
         positions = np.arange(len(chosen))
-        for offset, backend in zip((-0.27, 0, 0.27), pair(rows) + ("pytorch",)):
+        timed = [b for b in pair(rows) + ("pytorch",) if any(b in r.seconds for r in chosen)]
+        for offset, backend in zip((-0.27, 0, 0.27), timed):
             values = [r.throughput(backend, n) / 1e9 if backend in r.seconds else 0 for r in chosen]
             ax.bar(positions + offset, values, width=0.27, label=LABELS[backend])
         ax.axhline(bandwidth / BYTES[direction] / 1e9, color="k", linestyle="--", linewidth=1,
