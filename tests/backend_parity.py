@@ -50,7 +50,7 @@ def check_parity(backend, spec, params: dict, dtype, who: str) -> None:
     bind = lambda form: (lambda m, t: form(m, t, **params))  # noqa: E731
     assert_close(backend.forward(spec, x, params), REFERENCE.forward(spec, x64, params), dtype, f"{name} forward",
                  condition(bind(spec.f), x64), who)
-    wanted = ("x",) + tuple(p.name for p in spec.params if p.learnable)
+    wanted = ("x",) + spec.learnable
     as_arrays = lambda dt: {k: (np.asarray(v, dtype=dt) if k in wanted else v) for k, v in params.items()}  # noqa: E731
     got = backend.backward(spec, x, g, as_arrays(dtype), wanted)
     ref = REFERENCE.backward(spec, x64, g64, as_arrays(np.float64), wanted)

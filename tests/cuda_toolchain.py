@@ -34,7 +34,7 @@ def kernels(dtype: str) -> tuple[cuda_codegen.Kernel, ...]:
     found = []
     for name in POINTWISE:
         spec = activations.get(name)
-        wanted = ("x",) + tuple(p.name for p in spec.params if p.learnable)
+        wanted = ("x",) + spec.learnable
         for params in choice_variants(spec) + per_channel_variants(spec):
             layout = layout_of(spec, params, (4, 3, 5))
             found += [cuda_codegen.kernel(spec, layout, dtype), cuda_codegen.kernel(spec, layout, dtype, wanted)]

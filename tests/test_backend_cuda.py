@@ -116,7 +116,7 @@ def _per_channel_case(spec, params, shape, dtype):
     """x, g and parameters for an input of `shape`: per-channel values shaped (C, 1, ...) as a Tensor's are."""
     rng = np.random.default_rng(7)
     x, g = (rng.standard_normal(shape) * 3).astype(dtype), rng.standard_normal(shape).astype(dtype)
-    wanted = ("x",) + tuple(p.name for p in spec.params if p.learnable)
+    wanted = ("x",) + spec.learnable
     arrays = {}
     for key, value in params.items():
         if isinstance(value, np.ndarray):

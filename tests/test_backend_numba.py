@@ -86,7 +86,7 @@ def _parameters(spec: activations.ActivationSpec) -> tuple[dict, tuple[str, ...]
     """Parameter values, and the names of the learnable ones."""
     if spec.name == "prelu":
         return {"weight": np.linspace(0.1, 0.5, 5).reshape(5, 1)}, ("weight",)  # as F.prelu shapes it
-    return {p.name: p.default for p in spec.params}, tuple(p.name for p in spec.params if p.learnable)
+    return params_of(spec), spec.learnable
 
 
 @pytest.mark.parametrize("shape, name", LARGE)

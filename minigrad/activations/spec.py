@@ -191,7 +191,7 @@ class ActivationSpec:
         if self.kind == "pointwise":
             if self.f is None or self.df is None:
                 problems.append("a pointwise activation needs both f and df")
-            missing = [p.name for p in self.params if p.learnable and p.name not in self.dparams]
+            missing = [name for name in self.learnable if name not in self.dparams]
             if missing:
                 problems.append(f"learnable parameters without a gradient in dparams: {missing}")
         elif self.fn is None:
@@ -202,6 +202,11 @@ class ActivationSpec:
     @property
     def pointwise(self) -> bool:
         return self.kind == "pointwise"
+
+    @property
+    def learnable(self) -> tuple[str, ...]:
+        """The names of the parameters a model may train, in declaration order."""
+        return tuple(p.name for p in self.params if p.learnable)
 
     def param(self, name: str) -> Param:
         for p in self.params:

@@ -213,7 +213,7 @@ def plan(name: str, params: dict[str, Any] | None = None) -> tuple[ActivationSpe
         value = bound[p.name]
         if isinstance(value, (list, tuple, np.ndarray)):
             bound[p.name] = np.asarray(value, dtype=np.float64) if p.per_channel else tuple(np.ravel(value).tolist())
-    wanted = ("x",) + tuple(p.name for p in spec.params if p.learnable)
+    wanted = ("x",) + spec.learnable
     return spec, layout_of(spec, bound, (1, 1, 1)), wanted
 
 

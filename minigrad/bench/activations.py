@@ -74,13 +74,9 @@ def _kernels(device: str):
     return CupyBackend()
 
 
-def _learnable(spec) -> tuple[str, ...]:
-    return tuple(p.name for p in spec.params if p.learnable)
-
-
 def directions(spec) -> tuple[str, ...]:
     """What is timed for an activation: forward, backward (x only) and, if it learns, "parameters"."""
-    return ("forward", "backward") + (("parameters",) if _learnable(spec) else ())
+    return ("forward", "backward") + (("parameters",) if spec.learnable else ())
 
 
 def _candidates(spec, x, g, direction: str, device: str = "cpu") -> dict[str, Callable[[], object]]:
@@ -90,7 +86,7 @@ def _candidates(spec, x, g, direction: str, device: str = "cpu") -> dict[str, Ca
     if direction == "forward":
         out = {base: lambda: reference.forward(spec, x, params), fused: lambda: kernels.forward(spec, x, params)}
     else:
-        wanted = ("x",) + (_learnable(spec) if direction == "parameters" else ())
+        wanted = ("x",) + (spec.learnable if direction == "parameters" else ())
         out = {base: lambda: reference.backward(spec, x, g, params, wanted),
                fused: lambda: kernels.backward(spec, x, g, params, wanted)}
     if device == "cuda":

@@ -51,7 +51,7 @@ class Activation(Module):
         if isinstance(name, str) and learnable:
             spec = activations.get(name)
             bound = spec.bind(params)
-            self.learned = tuple(p.name for p in spec.params if p.learnable)
+            self.learned = spec.learnable
             for key in self.learned:
                 setattr(self, key, Parameter(np.array(bound[key], dtype=dtype)))
                 params.pop(key, None)
