@@ -6,9 +6,9 @@ give the accuracy numbers and the LLVM IR that the vectorisation tests read.
 Accuracy is the distance in ulp (the number of representable floats in between, +1) to the float64 reference
 rounded to the tested dtype. References: NumPy in float64, except where NumPy/SciPy are not accurate enough in
 float64 (erf, erfc: glibc's `math.erf/erfc`; sigmoid: SciPy's expit underflows to 0 below -709, so the
-two-branch formula). The float64 references are themselves within 1-2 ulp of mpmath, which the 4-ulp bound
-absorbs, except glibc's erfc (3 ulp seen near 1.19): its float64 bound is widened by that much (vmath's own erfc
-is within 2 ulp of mpmath there).
+two-branch formula; dsigmoid: its own formula in x86 long double). The float64 references are themselves within
+1-2 ulp of mpmath, which the 4-ulp bound absorbs, except glibc's erfc (3 ulp seen near 1.19): its float64 bound
+is widened by that much (vmath's own erfc is within 2 ulp of mpmath there).
 """
 import functools
 import math
@@ -31,9 +31,15 @@ def _sigmoid(x):
     return np.where(x >= 0, 1.0, e) / (1.0 + e)
 
 
+def _dsigmoid(x):
+    e = np.exp(-np.abs(x.astype(np.longdouble)))  # 64-bit mantissa: the float64 reference's own rounding is absorbed
+    return (e / ((1 + e) * (1 + e))).astype(np.float64)
+
+
 _erf, _erfc = (np.frompyfunc(f, 1, 1) for f in (math.erf, math.erfc))
 REFERENCE = {  # float64 -> float64
     "exp": np.exp, "expm1": np.expm1, "log": np.log, "log1p": np.log1p, "tanh": np.tanh, "sigmoid": _sigmoid,
+    "dsigmoid": _dsigmoid,
     "softplus": lambda x: np.logaddexp(x, 0.0), "erf": lambda x: _erf(x).astype(np.float64),
     "erfc": lambda x: _erfc(x).astype(np.float64), "sin": np.sin, "cos": np.cos, "atan": np.arctan,
 }
@@ -97,6 +103,7 @@ DOMAINS = {
     "log1p": ((-1, 3.4e38), (-1, 1.7e308), -1 + 2**-20, -0.2929, 0.4142, 1e-6),
     "tanh": ((-10, 10), (-20, 20), 0.55, 9.0, 19.0),
     "sigmoid": ((-105, 105), (-746, 746), -87.3, -103.3, -708.4, -744.4),
+    "dsigmoid": ((-105, 105), (-746, 746), -87.3, -103.3, -708.4, -744.4),
     "softplus": ((-105, 105), (-746, 746), -87.3, 15.0, 36.0),
     "erf": ((-7, 7), (-7, 7), 0.84375, 1.25, 1 / 0.35, 3.9, 6.0),
     "erfc": ((-7, 10.1), (-7, 27.3), 0.25, 0.84375, 1.25, 1 / 0.35, 9.0, 9.2, 10.05, 26.5),
@@ -145,6 +152,7 @@ SPECIAL = {  # (x, expected) pairs, for both dtypes; signed zeros are compared w
     "log1p": ((NAN, NAN), (INF, INF), (-INF, NAN), (-1.0, -INF), (-2.0, NAN), (0.0, 0.0), (-0.0, -0.0)),
     "tanh": ((NAN, NAN), (INF, 1.0), (-INF, -1.0), (0.0, 0.0), (-0.0, -0.0), (1e30, 1.0)),
     "sigmoid": ((NAN, NAN), (INF, 1.0), (-INF, 0.0), (0.0, 0.5), (1e30, 1.0), (-1e30, 0.0)),
+    "dsigmoid": ((NAN, NAN), (INF, 0.0), (-INF, 0.0), (0.0, 0.25), (-0.0, 0.25), (1e30, 0.0), (-1e30, 0.0)),
     "softplus": ((NAN, NAN), (INF, INF), (-INF, 0.0), (1e30, 1e30)),
     "erf": ((NAN, NAN), (INF, 1.0), (-INF, -1.0), (0.0, 0.0), (-0.0, -0.0)),
     "erfc": ((NAN, NAN), (INF, 0.0), (-INF, 2.0), (0.0, 1.0), (30.0, 0.0)),

@@ -17,11 +17,11 @@ import numpy as np
 
 from minigrad import ops
 from minigrad.device import array_module, special
-from minigrad.ops.elementwise import stable_sigmoid, stable_softplus
+from minigrad.ops.elementwise import stable_dsigmoid, stable_sigmoid, stable_softplus
 from minigrad.tensor import Tensor
 
 FUNCTIONS = ("exp", "log", "log1p", "expm1", "sqrt", "sin", "cos", "tanh", "atan", "erf", "erfc", "abs", "sign",
-             "floor", "maximum", "minimum", "where", "sigmoid", "softplus")
+             "floor", "maximum", "minimum", "where", "sigmoid", "dsigmoid", "softplus")
 
 
 class ArrayMath:
@@ -49,6 +49,7 @@ class ArrayMath:
     def maximum(self, a, b): return self.xp.maximum(a, b)
     def minimum(self, a, b): return self.xp.minimum(a, b)
     def sigmoid(self, x): return stable_sigmoid(self._array(x))
+    def dsigmoid(self, x): return stable_dsigmoid(self._array(x))
     def softplus(self, x): return stable_softplus(self._array(x))
 
     def _array(self, x):
@@ -99,6 +100,7 @@ class TensorMath:
     def maximum(self, a, b): return ops.maximum(self._tensor(a), self._tensor(b))
     def minimum(self, a, b): return ops.minimum(self._tensor(a), self._tensor(b))
     def sigmoid(self, x): return ops.sigmoid(self._tensor(x))
+    def dsigmoid(self, x): return ops.sigmoid(self._tensor(x)) * ops.sigmoid(-self._tensor(x))
     def softplus(self, x): return ops.softplus(self._tensor(x))
 
     def where(self, condition, a, b):

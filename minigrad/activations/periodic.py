@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import math
 
+from minigrad.activations.smooth_base import sech2
 from minigrad.activations.spec import POSITIVE, ActivationSpec, Param
 
 SNAKE_EPS = 1e-9  # BigVGAN's `no_div_by_zero`, added to the divisor rather than guarding the division
@@ -68,11 +69,6 @@ def _chebyshev(t, coefficients):
     value = sum(c * v for c, v in zip(coefficients, values))
     slope = sum(c * s for c, s in zip(coefficients, slopes))
     return value, slope, values[:len(coefficients)]
-
-
-def _sech2(m, x):
-    """1 - tanh(x)^2 as 4 s(2x) s(-2x): keeps its float32 tails, where tanh rounds to 1."""
-    return 4.0 * m.sigmoid(2.0 * x) * m.sigmoid(-2.0 * x)
 
 
 # ---- DARUAN: a one-qubit data re-uploading circuit on the Bloch sphere ----------------------------------------
@@ -236,7 +232,7 @@ ACTIVATIONS = [
         derivative="sum_k c_k T_k'(tanh x) (1 - tanh^2 x), T_k' = k U_(k-1); d/dc_k = T_k(tanh x)",
         params=(Param("coefficients", (0.0, 1.0, 0.0, 0.0, 0.0), "Chebyshev coefficients c_0..c_K", learnable=True),),
         f=lambda m, x, coefficients: _chebyshev(m.tanh(x), coefficients)[0],
-        df=lambda m, x, coefficients: _chebyshev(m.tanh(x), coefficients)[1] * _sech2(m, x),
+        df=lambda m, x, coefficients: _chebyshev(m.tanh(x), coefficients)[1] * sech2(m, x),
         dparams={"coefficients": lambda m, x, coefficients: _chebyshev(m.tanh(x), coefficients)[2]},
         range=lambda p: (-sum(abs(c) for c in p["coefficients"]), sum(abs(c) for c in p["coefficients"])),
         monotonic=None,

@@ -56,7 +56,7 @@ def _kept(x, bound):
 
 def _fitact_df(m, x, bound, k):
     z = k * (bound - x)
-    return m.where(x > 0, m.sigmoid(z) - k * x * m.sigmoid(z) * m.sigmoid(-z), 0.0)
+    return m.where(x > 0, m.sigmoid(z) - k * x * m.dsigmoid(z), 0.0)
 
 
 def _fitact_peak(bound, k) -> float:

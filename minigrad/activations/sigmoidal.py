@@ -7,8 +7,8 @@ heavy tails keep a soft sorting network monotone (Cauchy, reciprocal and optimal
 members keep a sign-constrained network monotone yet expressive (the convex / concave / saturated triplet), and a
 bump that is ~0 away from the origin gives sparse outputs *and* sparse gradients (elephant).
 
-Logistic derivatives are written as s(x) s(-x), never s (1 - s), which rounds to 0 in float32 once s rounds to 1
-(x > ~17). Units with a kink report PyTorch's derivative there.
+Logistic derivatives are s(x) s(-x) (m.dsigmoid), never s (1 - s), which rounds to 0 in float32 once s rounds to
+1 (x > ~17). Units with a kink report PyTorch's derivative there.
 """
 from __future__ import annotations
 
@@ -23,11 +23,6 @@ from minigrad.creation import ones_like
 
 # Below x = -50, exp(-exp(-x)) is 0 in both precisions while exp(-x) would overflow at -88.7 (float32).
 GUMBEL_FLOOR = -50.0
-
-
-def _logistic_slope(m, t):
-    """s(t) s(-t): the logistic derivative without the float32 cancellation of s (1 - s)."""
-    return m.sigmoid(t) * m.sigmoid(-t)
 
 
 def _gumbel_exponent(m, x):
@@ -90,7 +85,7 @@ ACTIVATIONS = [
         name="sigmoid", family="sigmoidal", kind="pointwise", catalog_id="A1",
         formula="1 / (1 + e^-x)", derivative="s(x) s(-x)",
         f=lambda m, x: m.sigmoid(x),
-        df=_logistic_slope,
+        df=lambda m, x: m.dsigmoid(x),
         range=(0.0, 1.0), monotonic=True,
         paper="Searching for Activation Functions", torch="torch.sigmoid", jax="jax.nn.sigmoid",
         notes="s(0) = 1/2, maximum slope 1/4 at 0; not zero-centred. Two-branch evaluation never overflows.",
@@ -99,7 +94,7 @@ ACTIVATIONS = [
         name="tanh", family="sigmoidal", kind="pointwise", catalog_id="A2",
         formula="(e^x - e^-x) / (e^x + e^-x) = 2 s(2x) - 1", derivative="1 - tanh(x)^2 = 4 s(2x) s(-2x)",
         f=lambda m, x: m.tanh(x),
-        df=lambda m, x: 4.0 * _logistic_slope(m, 2.0 * x),
+        df=lambda m, x: 4.0 * m.dsigmoid(2.0 * x),
         range=(-1.0, 1.0), monotonic=True, symmetry="odd",
         paper="Neural Networks Fail to Learn Periodic Functions and How to Fix It", torch="torch.tanh",
         jax="jax.numpy.tanh",
@@ -116,11 +111,11 @@ ACTIVATIONS = [
                       learnable=True, domain=POSITIVE),
                 Param("offset", 1.0, "shift of the output range", learnable=True)),
         f=lambda m, x, scale, inverse_temp, offset: scale * m.sigmoid(inverse_temp * x) - offset,
-        df=lambda m, x, scale, inverse_temp, offset: scale * inverse_temp * _logistic_slope(m, inverse_temp * x),
+        df=lambda m, x, scale, inverse_temp, offset: scale * inverse_temp * m.dsigmoid(inverse_temp * x),
         dparams={
             "scale": lambda m, x, scale, inverse_temp, offset: m.sigmoid(inverse_temp * x),
             "inverse_temp": lambda m, x, scale, inverse_temp, offset:
-                scale * x * _logistic_slope(m, inverse_temp * x),
+                scale * x * m.dsigmoid(inverse_temp * x),
             "offset": lambda m, x, scale, inverse_temp, offset: -1.0,
         },
         range=lambda p: (-p["offset"], p["scale"] - p["offset"]), monotonic=True,
@@ -137,7 +132,7 @@ ACTIVATIONS = [
                 Param("high", 1.0, "the output value as x -> +inf"),
                 Param("tau", 1.0, "input scale: the transition is ~4 tau wide", domain=POSITIVE)),
         f=lambda m, x, low, high, tau: low + (high - low) * m.sigmoid(x / tau),
-        df=lambda m, x, low, high, tau: (high - low) / tau * _logistic_slope(m, x / tau),
+        df=lambda m, x, low, high, tau: (high - low) / tau * m.dsigmoid(x / tau),
         range=lambda p: (min(p["low"], p["high"]), max(p["low"], p["high"])), monotonic=True,
         paper="Instant3D: Instant Text-to-3D Generation",
         notes="Maps onto a prescribed output range, e.g. a physiological blood-pressure range or a colour range. "

@@ -245,7 +245,7 @@ ACTIVATIONS = smooth_base.ACTIVATIONS + [
         f=_sg_blend,
         df=lambda m, x, alpha, beta, gamma: (m.sigmoid(alpha) * dswish(m, x, beta)
                                              + m.sigmoid(-alpha) * dswish(m, x, QUICK_GELU_SCALE)),
-        dparams={"alpha": lambda m, x, alpha, beta, gamma: m.sigmoid(alpha) * m.sigmoid(-alpha) * (
+        dparams={"alpha": lambda m, x, alpha, beta, gamma: m.dsigmoid(alpha) * (
                      swish(m, x, beta) - gamma - swish(m, x, QUICK_GELU_SCALE)),
                  "beta": lambda m, x, alpha, beta, gamma: m.sigmoid(alpha) * dswish_dbeta(m, x, beta),
                  "gamma": lambda m, x, alpha, beta, gamma: -m.sigmoid(alpha)},

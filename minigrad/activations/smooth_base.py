@@ -50,7 +50,7 @@ def cauchy_cdf(m, x):
 
 def sech2(m, u):
     """1 - tanh(u)^2 = 4 s(2u) s(-2u): keeps its float32 tails where 1 - t^2 rounds to 0."""
-    return 4.0 * m.sigmoid(2.0 * u) * m.sigmoid(-2.0 * u)
+    return 4.0 * m.dsigmoid(2.0 * u)
 
 
 def swish(m, x, beta):
@@ -63,7 +63,7 @@ def dswish(m, x, beta):
 
 
 def dswish_dbeta(m, x, beta):
-    return x * x * m.sigmoid(beta * x) * m.sigmoid(-beta * x)
+    return x * x * m.dsigmoid(beta * x)
 
 
 def gelu_exact(m, x):
@@ -106,7 +106,7 @@ def _gelu_df(m, x, approximate):
     if approximate == "tanh":
         two_u = 2.0 * SQRT_2_OVER_PI * (x + GELU_CUBIC * x * x * x)
         du = SQRT_2_OVER_PI * (1.0 + 3.0 * GELU_CUBIC * x * x)
-        return m.sigmoid(two_u) + 2.0 * x * m.sigmoid(two_u) * m.sigmoid(-two_u) * du
+        return m.sigmoid(two_u) + 2.0 * x * m.dsigmoid(two_u) * du
     return dgelu_exact(m, x)
 
 

@@ -44,7 +44,7 @@ APPROX_BP_PAPER = "Reducing Fine-Tuning Memory Overhead by Approximate and Memor
 
 def _straight_through(m, x, estimator):
     """The straight-through estimator of a step at 0: 1, or the sigmoid's slope s(x) s(-x)."""
-    return 1.0 if estimator == "identity" else m.sigmoid(x) * m.sigmoid(-x)
+    return 1.0 if estimator == "identity" else m.dsigmoid(x)
 
 
 def _staircase(m, x, base, cuts, jumps):

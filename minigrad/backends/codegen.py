@@ -36,8 +36,9 @@ class Target:
 NUMBA = Target(
     calls={  # m.<name> -> the vectorisable scalar function the generated Numba code calls
         "exp": "vm.exp", "expm1": "vm.expm1", "log": "vm.log", "log1p": "vm.log1p", "tanh": "vm.tanh",
-        "sigmoid": "vm.sigmoid", "softplus": "vm.softplus", "erf": "vm.erf", "erfc": "vm.erfc", "sin": "vm.sin",
-        "cos": "vm.cos", "atan": "vm.atan", "sqrt": "math.sqrt", "floor": "math.floor", "abs": "abs",
+        "sigmoid": "vm.sigmoid", "dsigmoid": "vm.dsigmoid", "softplus": "vm.softplus", "erf": "vm.erf",
+        "erfc": "vm.erfc", "sin": "vm.sin", "cos": "vm.cos", "atan": "vm.atan", "sqrt": "math.sqrt",
+        "floor": "math.floor", "abs": "abs",
         "maximum": "_maximum", "minimum": "_minimum", "sign": "np.sign",
     },
     where="({1} if {0} else {2})",

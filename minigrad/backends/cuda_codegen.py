@@ -36,7 +36,7 @@ CTYPES = {"float32": "float", "float64": "double"}
 
 _FUNCTIONS = ("exp", "expm1", "log", "log1p", "tanh", "erf", "erfc", "sin", "cos", "atan", "sqrt", "floor")
 # functions every kernel's preamble defines (see `prelude`)
-_PRELUDE_FUNCTIONS = ("sigmoid", "softplus", "maximum", "minimum", "sign")
+_PRELUDE_FUNCTIONS = ("sigmoid", "dsigmoid", "softplus", "maximum", "minimum", "sign")
 
 
 def _ctype(dtype: Any) -> str:
@@ -73,7 +73,7 @@ def literal(value: float, dtype: Any) -> str:
 
 def prelude(dtype: Any) -> str:
     """The device functions the kernels of `dtype` call: NaN-propagating maximum/minimum, sign, and the
-    overflow-free two-branch sigmoid and softplus."""
+    overflow-free two-branch sigmoid, its derivative and softplus."""
     t, s = _ctype(dtype), "f" if _ctype(dtype) == "float" else ""
     zero, one = literal(0.0, dtype), literal(1.0, dtype)
     inline = f"__device__ __forceinline__ {t}"
@@ -83,6 +83,8 @@ def prelude(dtype: Any) -> str:
         f"{inline} mg_sign(const {t} a) {{ return (a != a) ? a : ({t})((a > {zero}) - (a < {zero})); }}",
         f"{inline} mg_sigmoid(const {t} x) {{ const {t} e = exp{s}(-fabs{s}(x)); "
         f"return ((x >= {zero}) ? {one} : e) / ({one} + e); }}",
+        f"{inline} mg_dsigmoid(const {t} x) {{ const {t} e = exp{s}(-fabs{s}(x)); const {t} d = {one} + e; "
+        f"return e / (d * d); }}",
         f"{inline} mg_softplus(const {t} x) {{ return ((x > {zero}) ? x : {zero}) + log1p{s}(exp{s}(-fabs{s}(x))); }}",
         "",
     ])

@@ -20,9 +20,9 @@ erf and erfc are the exception: each dtype has its own algorithm, chosen when a 
 and compiled as a function of its own that LLVM inlines.
 
 Accuracy, in ulp against the correctly rounded result: float32, exhaustive over all 2**32 inputs: exp, log,
-log1p, erf, sin, cos, atan <= 1; expm1, tanh, sigmoid, softplus <= 2; erfc <= 3 (317 inputs, all in
-0.016 < x < 0.59; 0.06% of inputs at 2 ulp). float64 <= 2 ulp (expm1, tanh, erfc) or <= 1 (the others) on dense
-grids and tails, checked against mpmath.
+log1p, erf, sin, cos, atan <= 1; expm1, tanh, sigmoid, dsigmoid, softplus <= 2; erfc <= 3 (317 inputs, all in
+0.016 < x < 0.59; 0.06% of inputs at 2 ulp). float64 <= 2 ulp (expm1, tanh, dsigmoid, erfc) or <= 1 (the others)
+on dense grids and tails, checked against mpmath (dsigmoid: against its formula in long double).
 pow(b, e) (C99/NumPy semantics) is vectorised in float32 only: exp(e * log|b|) in float64, within 1 ulp; in
 float64 it is libm's scalar pow, since float64 exp and log cannot carry the extra bits
 (tests/test_backend_vmath_pow.py).
@@ -75,7 +75,7 @@ from numba import types
 from numba.core import cgutils, errors
 from numba.extending import intrinsic, overload
 
-__all__ = ["exp", "expm1", "log", "log1p", "tanh", "sigmoid", "softplus", "erf", "erfc", "sin", "cos", "atan"]  # the math
+__all__ = ["exp", "expm1", "log", "log1p", "tanh", "sigmoid", "dsigmoid", "softplus", "erf", "erfc", "sin", "cos", "atan"]  # the math
 
 inline = numba.njit(inline="always")
 
@@ -513,7 +513,7 @@ def log1p(x):
 
 
 # ----------------------------------------------------------------------------------------------------------------
-# tanh, sigmoid, softplus
+# tanh, sigmoid, dsigmoid, softplus
 # ----------------------------------------------------------------------------------------------------------------
 @inline
 def tanh(x):
@@ -541,6 +541,26 @@ def sigmoid(x):
     zero, one = _k(x, (0.0, 1.0))
     e = exp(-_fabs_to_normal_exp(x))
     return _fdiv(_where(x >= zero, one, e), one + e)
+
+
+@inline
+def dsigmoid(x):
+    """The logistic derivative s(x) s(-x) = e/(1 + e)**2 with e = exp(-|x|): one exp and one division, where
+    the product of two sigmoids costs two of each.
+
+    The rounding errors of d = 1 + e (t) and of d*d (lo) are folded back in, to first order:
+    e/(d + t)**2 = q (1 - (2 d t + lo)/d**2) with q = e/d**2, and 1/d ~ w = 0.9714 - e/2 to 3% is plenty for a
+    correction of a few 2**-24: 2 ulp instead of 4 for the plain quotient, for two multiply-adds more.
+    """
+    one, two, w0, w1 = _k(x, (1.0, 2.0, 0.9714, 0.5))
+    e = exp(-_fabs(x))
+    d = one + e
+    t = (one - d) + e                                          # d + t == 1 + e exactly (|e| <= 1)
+    hi = d * d
+    lo = _fma(d, d, -hi)                                       # hi + lo == d*d exactly
+    w = w0 - w1 * e
+    q = _fdiv(e, hi)
+    return q - q * (w * (two * t + lo * w))
 
 
 @inline

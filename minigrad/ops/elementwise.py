@@ -216,6 +216,14 @@ def stable_sigmoid(x: Any) -> Any:
     return xp.where(x >= 0, 1 / (1 + e), e / (1 + e))
 
 
+def stable_dsigmoid(x: Any) -> Any:
+    """sigmoid'(x) = s(x) s(-x) of an array, as e / (1 + e)^2 with e = e^-|x|: one exp, and none of the
+    cancellation of s (1 - s), which rounds to 0 in float32 once s rounds to 1 (x > ~17)."""
+    xp = array_module(x)
+    e = xp.exp(-xp.abs(x))
+    return e / ((1 + e) * (1 + e))
+
+
 def stable_softplus(x: Any) -> Any:
     """log(1 + e^x) of an array as max(x, 0) + log1p(e^-|x|): no overflow, full precision in both tails."""
     xp = array_module(x)
