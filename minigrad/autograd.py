@@ -246,7 +246,9 @@ def _propagate(outputs, grad_outputs, retain_graph, create_graph, on_leaf) -> di
 
 
 def _memory_owner(array):
-    while array.base is not None:
+    """What owns the memory of `array`: the end of its chain of views, an array or the buffer that the first
+    array was made over (a Numba kernel's result ends in the memory record Numba allocated it with)."""
+    while getattr(array, "base", None) is not None:
         array = array.base
     return array
 

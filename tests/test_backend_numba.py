@@ -2,6 +2,7 @@
 forward, backward and parameter gradients, over a grid with the kinks, the tails and +-1e4."""
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -14,7 +15,7 @@ import minigrad as mg
 import minigrad.functional as F
 from minigrad import activations, backends
 from minigrad.backends.layout import layout_of
-from minigrad.backends.numba_backend import NumbaBackend, kernel_source
+from minigrad.backends.numba_backend import NumbaBackend, compiled, kernel_source
 from minigrad.backends.numba_runtime import PARALLEL_FROM, cache_dir
 from minigrad.backends.reference import NumpyBackend
 
@@ -116,6 +117,18 @@ def test_float32_parameter_gradients_are_summed_in_float64(shape, name):
     for key in learnable:
         assert got[key].dtype == np.float32
         np.testing.assert_allclose(got[key], ref[key], rtol=2e-6, err_msg=key)
+
+
+def test_parallel_drivers_are_kept_in_the_disk_cache_and_leave_the_environment_alone():
+    spec = activations.get("snake")
+    env_before = os.environ.get("OMP_WAIT_POLICY")
+    x = np.linspace(-5, 5, PARALLEL_FROM + 3)
+    NUMBA.backward(spec, x, np.ones_like(x), {"alpha": 0.5}, ("x", "alpha"))
+    assert os.environ.get("OMP_WAIT_POLICY") == env_before
+    module = compiled(spec, layout_of(spec, {"alpha": 0.5}, x.shape), x.dtype, ("x", "alpha"))
+    index = list((cache_dir() / "__pycache__").glob(f"{module.__name__.removeprefix('minigrad_kernel_')}"
+                                                     ".parallel_kernel-*.nbi"))
+    assert index, "Numba could not cache the parallel driver (it must not ask for the thread count itself)"
 
 
 def test_kernels_can_be_called_from_several_threads():

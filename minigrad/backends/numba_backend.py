@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import math
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import numpy as np
@@ -29,7 +30,7 @@ import numba  # noqa: F401  (the backend is unavailable, with this ImportError a
 from minigrad.activations.spec import ActivationSpec
 from minigrad.backends import codegen, vmath  # noqa: F401  (vmath: the math the kernels call)
 from minigrad.backends.layout import Layout, blocks, gradient_keys, gradients, graphs, in_kernel_order, layout_of
-from minigrad.backends.numba_runtime import DECORATOR, launch, load_source
+from minigrad.backends.numba_runtime import DECORATOR, launch, load_source, parallel_source
 
 PRELUDE = '''\
 import math
@@ -130,7 +131,8 @@ def kernel_source(spec: ActivationSpec, layout: Layout, dtype: np.dtype, wanted:
               for name, value in code.constants]
     lines += [f"    v_{name} = p_{name}" for name in layout.scalars]
     lines += [f"    v_{name}_{k} = p_{name}[{k}]" for name, size in layout.vectors for k in range(size)]
-    lines += [f"    s_{key} = np.zeros({'x.shape[1]' if layout.channels else 1})" for key in sums]
+    sum_size = "x.shape[1]" if layout.channels else "1"
+    lines += [f"    s_{key} = np.zeros({sum_size})" for key in sums]
     if not layout.channels_last:
         lines += [f"    b_{key} = np.empty(BLOCK, np.{dtype.name})" for key in sums]
     body = ["v_x = r_x[t]"] + (["v_g = r_g[t]"] if wanted else [])
@@ -145,19 +147,21 @@ def kernel_source(spec: ActivationSpec, layout: Layout, dtype: np.dtype, wanted:
     lines += _loop(layout, arrays, channel, body, sums)
     if sums:
         lines += [f"    return ({''.join(f's_{key}, ' for key in sums)})"]
-    return f"# vmath {_VMATH_VERSION}\n" + PRELUDE + "\n\n" + "\n".join(lines) + "\n"
+    driver = parallel_source("kernel", arrays, scalar_args, [sum_size] * len(sums))
+    return f"# vmath {_VMATH_VERSION}\n" + PRELUDE + "\n\n" + "\n".join(lines) + "\n\n\n" + driver
 
 
-_kernels: dict[tuple, Any] = {}
+_kernels: dict[tuple, ModuleType] = {}
 
 
-def compiled(spec: ActivationSpec, layout: Layout, dtype: np.dtype, wanted: tuple[str, ...]) -> Any:
-    """The kernel for this activation, layout, dtype and set of gradients, generated and compiled once."""
+def compiled(spec: ActivationSpec, layout: Layout, dtype: np.dtype, wanted: tuple[str, ...]) -> ModuleType:
+    """The module of the kernel for this activation, layout, dtype and set of gradients (`kernel` and
+    `parallel_kernel`), generated once; Numba compiles each on its first call."""
     key = (spec.name, layout, np.dtype(dtype).str, wanted)
-    kernel = _kernels.get(key)
-    if kernel is None:
-        kernel = _kernels[key] = load_source(spec.name, kernel_source(spec, layout, dtype, wanted)).kernel
-    return kernel
+    module = _kernels.get(key)
+    if module is None:
+        module = _kernels[key] = load_source(spec.name, kernel_source(spec, layout, dtype, wanted))
+    return module
 
 
 def _arguments(layout: Layout, params: dict[str, Any], dtype: np.dtype) -> list[Any]:
@@ -176,8 +180,8 @@ class NumbaBackend:
         layout = layout_of(spec, params, x.shape)
         x = np.ascontiguousarray(x)
         out = np.empty_like(x)
-        kernel = compiled(spec, layout, x.dtype, ())
-        launch(kernel, (blocks(x, layout), blocks(out, layout)), *_arguments(layout, params, x.dtype))
+        launch(compiled(spec, layout, x.dtype, ()), "kernel", (blocks(x, layout), blocks(out, layout)),
+               *_arguments(layout, params, x.dtype))
         return out
 
     def backward(self, spec: ActivationSpec, x: np.ndarray, g: np.ndarray, params: dict[str, Any],
@@ -186,10 +190,9 @@ class NumbaBackend:
         wanted = in_kernel_order(wanted)
         x, g = np.ascontiguousarray(x), np.ascontiguousarray(g, dtype=x.dtype)
         gx = np.empty_like(x) if "x" in wanted else None
-        kernel = compiled(spec, layout, x.dtype, wanted)
         arrays = (x, g) if gx is None else (x, g, gx)
-        per_slice = launch(kernel, tuple(blocks(a, layout) for a in arrays), *_arguments(layout, params, x.dtype))
+        totals = launch(compiled(spec, layout, x.dtype, wanted), "kernel", tuple(blocks(a, layout) for a in arrays),
+                        *_arguments(layout, params, x.dtype))
         keys = [key for key in gradient_keys(layout, wanted) if key != "x"]
-        sums = {key: sum(slice_sums[k] for slice_sums in per_slice) for k, key in enumerate(keys)}
-        sums = {key: total if key in layout.channels else total.sum() for key, total in sums.items()}
+        sums = {key: total if key in layout.channels else total.sum() for key, total in zip(keys, totals or ())}
         return gradients(np, layout, wanted, gx, sums, params, x.dtype)

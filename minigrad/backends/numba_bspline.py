@@ -29,7 +29,7 @@ from typing import Any
 
 import numpy as np
 
-from minigrad.backends.numba_runtime import DECORATOR, launch, load_source
+from minigrad.backends.numba_runtime import DECORATOR, launch, load_source, parallel_source
 
 HEADER = '''\
 import numpy as np
@@ -95,7 +95,9 @@ def kernel_source(k: int, dtype: np.dtype) -> str:
     basis = _kernel("basis_kernel", k, "out", "", "out[b, f, :] = xv", "out[b, f, i] = v{r}", "")
     contract = _kernel("contract_kernel", k, "g, out", "total = zero", "total = xv", "total += g[b, f, i] * v{r}",
                        "out[b, f] = total")
-    return HEADER + "\n".join(constants) + "\n\n\n" + "\n".join(basis) + "\n\n\n" + "\n".join(contract) + "\n"
+    drivers = [parallel_source("basis_kernel", ["x", "out"], ["knots", "t", "inv", "order"]),
+               parallel_source("contract_kernel", ["x", "g", "out"], ["knots", "t", "inv", "order"])]
+    return HEADER + "\n".join(constants) + "\n\n\n" + "\n\n\n".join(["\n".join(basis), "\n".join(contract)] + drivers)
 
 
 def _compiled(k: int, dtype: np.dtype) -> Any:
@@ -125,7 +127,7 @@ def basis(x: np.ndarray, knots: np.ndarray, k: int, order: int) -> np.ndarray:
     args = _arguments(x, knots, k)
     out = np.zeros(x.shape + (knots.shape[1] - k - 1,), dtype=args[0].dtype)
     x, *tables = args
-    launch(_compiled(k, out.dtype).basis_kernel, (x, out), *tables, order)
+    launch(_compiled(k, out.dtype), "basis_kernel", (x, out), *tables, order)
     return out
 
 
@@ -135,5 +137,6 @@ def contract(x: np.ndarray, knots: np.ndarray, k: int, order: int, g: np.ndarray
     args = _arguments(x, knots, k)
     out = np.empty_like(args[0])
     x, *tables = args
-    launch(_compiled(k, out.dtype).contract_kernel, (x, np.ascontiguousarray(g, dtype=out.dtype), out), *tables, order)
+    launch(_compiled(k, out.dtype), "contract_kernel", (x, np.ascontiguousarray(g, dtype=out.dtype), out), *tables,
+           order)
     return out
