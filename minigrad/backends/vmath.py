@@ -10,7 +10,7 @@ inlined into a loop, the loop body is plain arithmetic that LLVM's loop vectoris
 - no branches: every case is computed and chosen with `select` (`_where`), piecewise approximations pick their
   coefficients per lane (`_pick_range`);
 - rounding with the LLVM intrinsics `llvm.rint` / `llvm.floor` (SIMD `vroundps/pd`), 2**n built by integer
-  adds and shifts and a `bitcast` int32 -> float32 / int64 -> float64 (`_pow2`, `_log_reduce`);
+  adds and shifts and a `bitcast` int32 -> float32 / int64 -> float64 (`_pow2`, `_pow2_halves`, `_log_reduce`);
 - division through `fdiv` directly (`_fdiv`): Numba's own `/` checks for zero and raises, which is a branch.
 
 Every public function takes a float32 or a float64 scalar and returns the same type. One algorithm serves both
@@ -273,6 +273,23 @@ def _pow2(typingctx, n):
 
 
 @intrinsic
+def _pow2_halves(typingctx, n):
+    """(2**(k >> 1), 2**(k - (k >> 1))) for the integral float n = k: two factors whose product is 2**n, both
+    normal for every n of exp's range (float32 -150 ... 128), in integer operations."""
+    _require_float(n)
+
+    def codegen(context, builder, sig, args):
+        ity, mbits, bias, _ = _LAYOUT[n]
+        k = builder.fptosi(args[0], ity)
+        low = builder.ashr(k, ir.Constant(ity, 1))
+        factors = [builder.bitcast(builder.shl(builder.add(e, ir.Constant(ity, bias)), ir.Constant(ity, mbits)),
+                                   args[0].type) for e in (low, builder.sub(k, low))]
+        return context.make_tuple(builder, sig.return_type, factors)
+
+    return types.UniTuple(n, 2)(n), codegen
+
+
+@intrinsic
 def _log_reduce(typingctx, u):
     """(m, k) with u = m * 2**k, sqrt(1/2) <= m < sqrt(2), for a positive normal u (integer ops only).
 
@@ -414,36 +431,56 @@ _TRIG_HUGE = (2.0**24, 2.0**53)        # from here on floats are >= 2 apart: the
 # exp, expm1
 # ----------------------------------------------------------------------------------------------------------------
 @inline
-def _exp_reduce(hi, lo):
-    """(n, expm1(r)) with hi + lo = n*ln2 + r, |r| <= ~ln2/2 (lo: a small correction to hi, or 0)."""
+def _expm1_small(r):
+    """expm1(r) for |r| <= ~ln2/2: its Taylor series."""
+    return r + r * r * _poly(r, _dt(r, _EXPM1_P32, _EXPM1_P64))
+
+
+@inline
+def _exp_reduce(x):
+    """(n, expm1(r)) with x = n*ln2 + r, |r| <= ~ln2/2."""
+    log2e, ln2_hi, ln2_lo, _, _ = _dt(x, _EXP_K32, _EXP_K64)
+    n = _rint(x * log2e)
+    return n, _expm1_small((x - n * ln2_hi) - n * ln2_lo)
+
+
+@inline
+def _exp_reduce_split(hi, lo):
+    """`_exp_reduce` of x = hi + lo, lo a small correction to hi (erfc's exp(-a*a) with a*a split exactly)."""
     log2e, ln2_hi, ln2_lo, _, _ = _dt(hi, _EXP_K32, _EXP_K64)
     n = _rint((hi + lo) * log2e)
-    r = ((hi - n * ln2_hi) + lo) - n * ln2_lo
-    return n, r + r * r * _poly(r, _dt(r, _EXPM1_P32, _EXPM1_P64))
+    return n, _expm1_small(((hi - n * ln2_hi) + lo) - n * ln2_lo)
+
+
+@inline
+def _exp_finish(s, n, em, inside):
+    """exp(s) = (1 + em) * 2**n where s is `inside` the range (2**n as two factors: subnormal results, and 2**128
+    just below overflow); 0 or inf beyond, NaN for NaN. Lanes outside are to compute exp(0): computed at the
+    range's ends they would make subnormal products, which cost x86 CPUs a slow microcode assist per vector."""
+    zero, one = _k(s, (0.0, 1.0))
+    low, high = _pow2_halves(n)
+    y = _where(inside, (one + em) * low * high, _where(s > zero, _k(s, _INF), zero))
+    return _where(s == s, y, s)
 
 
 @inline
 def _exp2(hi, lo):
-    """exp(hi + lo): the shared body of exp and erfc's exp(-x*x)."""
+    """exp(hi + lo): float64 erf's tail exp(-a*a + ...)."""
     _, _, _, x_min, x_max = _dt(hi, _EXP_K32, _EXP_K64)
-    zero, half, one = _k(hi, (0.0, 0.5, 1.0))
+    zero = _k(hi, 0.0)
     s = hi + lo
     inside = (s >= x_min) & (s <= x_max)
-    # lanes outside (and NaN) compute exp(0) and take 0 or inf at the end: computed at x_min they would
-    # make subnormal products, which cost x86 CPUs a slow microcode assist for the whole vector
-    hi = _where(inside, hi, zero)
-    lo = _where(inside, lo, zero)
-    n, em = _exp_reduce(hi, lo)
-    n1 = _floor(n * half)                                      # 2**n as two factors: subnormals and 2**128
-    y = (one + em) * _pow2(n1) * _pow2(n - n1)
-    y = _where(inside, y, _where(s > zero, _k(hi, _INF), zero))
-    return _where(s == s, y, s)
+    n, em = _exp_reduce_split(_where(inside, hi, zero), _where(inside, lo, zero))
+    return _exp_finish(s, n, em, inside)
 
 
 @inline
 def exp(x):
     """e**x."""
-    return _exp2(x, _k(x, 0.0))
+    _, _, _, x_min, x_max = _dt(x, _EXP_K32, _EXP_K64)
+    inside = (x >= x_min) & (x <= x_max)
+    n, em = _exp_reduce(_where(inside, x, _k(x, 0.0)))
+    return _exp_finish(x, n, em, inside)
 
 
 @inline
@@ -453,7 +490,7 @@ def expm1(x):
     _, _, _, _, x_max = _dt(x, _EXP_K32, _EXP_K64)
     x_min = _dt(x, _EXPM1_LOWEST[0], _EXPM1_LOWEST[1])
     xc = _where(x > x_max, x_max, _where(x < x_min, x_min, x))  # NaN stays NaN
-    n, em = _exp_reduce(xc, zero)
+    n, em = _exp_reduce(xc)
     n = _where(n == n, n, zero)
     u = _pow2(n - one)                                         # e**x - 1 = 2*(u*expm1(r) + (u - 1/2)), u = 2**(n-1)
     y = two * (u * em + (u - half))
@@ -633,7 +670,7 @@ def _erfc32_of_abs(x):
     dm = _fma(_fma(-(at * two_over_p), m, slope0), _fma(res, d, -d_lo), _fma(t, g, -m))
     hi = at * at
     lo = _fma(at, at, -hi)                                     # at*at == hi + lo exactly
-    n, em = _exp_reduce(-hi, -lo)
+    n, em = _exp_reduce_split(-hi, -lo)
     # (m + dm) * e**r * 2**n, m added last; 2**n (down to 2**-148) as 2**(n+64) * 2**-64, both normal
     y = (m + _fma(m, em, _fma(dm, em, dm))) * _pow2(n + up) * down
     return a, _where(a < amax, y, zero)
