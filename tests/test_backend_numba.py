@@ -14,6 +14,7 @@ import pytest
 import minigrad as mg
 import minigrad.functional as F
 from minigrad import activations, backends
+from minigrad.backends import cuda_codegen
 from minigrad.backends.layout import layout_of
 from minigrad.backends.numba_backend import NumbaBackend, compiled, kernel_source
 from minigrad.backends.numba_runtime import PARALLEL_FROM, cache_dir
@@ -186,3 +187,12 @@ def test_constants_subnormal_in_the_kernel_dtype_are_zero():
 
     assert not below_float32_tiny(np.float32)
     assert len(below_float32_tiny(np.float64)) >= 5  # normal numbers in float64: kept
+
+
+def test_a_sigmoid_and_its_slope_of_the_same_argument_share_one_exp():
+    spec = activations.get("silu")  # s(x) + x s(x) s(-x)
+    source = kernel_source(spec, layout_of(spec, {}, (8,)), np.float32, ("x",))
+    loop = source[source.index("def kernel("):]
+    assert loop.count("vm.sigmoid_and_slope(") == 1 and "vm.sigmoid(" not in loop and "vm.dsigmoid(" not in loop
+    cuda = cuda_codegen.kernel(spec, layout_of(spec, {}, (8,)), np.float32, ("x",)).device_function
+    assert "mg_sigmoid(" in cuda and "mg_dsigmoid(" in cuda  # CUDA C keeps both; inlined, nvcc can share the exp

@@ -185,6 +185,19 @@ def check_special_values(name, dtype, fastmath=False):
 
 
 @pytest.mark.parametrize("dtype", DTYPES, ids=lambda d: d.__name__)
+def test_sigmoid_and_slope_from_one_exp_are_the_separate_functions_bit_for_bit(dtype):
+    @numba.njit
+    def both(x, s, ds):
+        for i in range(x.size):
+            s[i], ds[i] = vmath.sigmoid_and_slope(x[i])
+
+    x = np.concatenate([grid("sigmoid", dtype), np.array([np.inf, -np.inf, 1e30, -1e30], dtype)])
+    s, ds = np.empty_like(x), np.empty_like(x)
+    both(x, s, ds)
+    assert np.array_equal(s, run("sigmoid", x)) and np.array_equal(ds, run("dsigmoid", x))
+
+
+@pytest.mark.parametrize("dtype", DTYPES, ids=lambda d: d.__name__)
 def test_exp_overflows_exactly_where_the_result_exceeds_the_largest_float(dtype):
     x = around([EXP_MAX[dtype]], dtype, k=200)
     got = run("exp", x)

@@ -22,22 +22,21 @@ import numpy as np
 
 from minigrad import ops
 from minigrad.activations.mathops import ArrayMath
+from minigrad.activations.smooth_base import SILU_MIN, W_INV_E, dswish, swish
 from minigrad.activations.spec import NONNEGATIVE, ActivationSpec, Interval, Kink, Param
 from minigrad.device import array_module
 from minigrad.tensor import Tensor
 
-# silu(x) = x s(x) is smallest at x = -1 - W(1/e), where it equals -W(1/e) (W: Lambert's omega function).
-SILU_ARGMIN = -1.2784645427610738
-SILU_MIN = -0.2784645427610738
+SILU_ARGMIN = -1.0 - W_INV_E
 AT_LEAST_ONE = Interval(1.0)
 
 
 def _silu(m, x):
-    return x * m.sigmoid(x)
+    return swish(m, x, 1.0)
 
 
 def _silu_slope(m, x):
-    return m.sigmoid(x) * (1.0 + x * m.sigmoid(-x))
+    return dswish(m, x, 1.0)
 
 
 def _cats_kept(m, x, threshold):

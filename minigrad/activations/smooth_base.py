@@ -58,8 +58,10 @@ def swish(m, x, beta):
 
 
 def dswish(m, x, beta):
-    """d/dx x s(beta x) = s(beta x) (1 + beta x s(-beta x)); never s (1 - s), which rounds to 0 in float32."""
-    return m.sigmoid(beta * x) * (1.0 + beta * x * m.sigmoid(-beta * x))
+    """d/dx x s(beta x) = s(beta x) + beta x s(beta x) s(-beta x); never s (1 - s), which rounds to 0 in float32.
+    (A kernel computes the sigmoid and its slope s(u) s(-u) of the same u from one exp.)"""
+    u = beta * x
+    return m.sigmoid(u) + u * m.dsigmoid(u)
 
 
 def dswish_dbeta(m, x, beta):

@@ -18,6 +18,7 @@ import numpy as np
 
 from minigrad import activations, ops
 from minigrad.activations.mathops import ArrayMath
+from minigrad.activations.smooth_base import SILU_MIN
 from minigrad.activations.spec import NONNEGATIVE, POSITIVE, ActivationSpec, Interval, Kink, Param
 from minigrad.device import array_module
 from minigrad.random import generator
@@ -25,7 +26,6 @@ from minigrad.tensor import Tensor
 
 # The minima of GELU and SiLU: the lower ends of the ranges of the units that keep them as their forward
 GELU_MIN = -0.1699712074799037
-SILU_MIN = -0.27846454276107385
 # ReGELU2 / ReSiLU2: h'(x) = sum_i a_i [x > c_i], constants of the authors' CUDA kernels (sum a_i = 1)
 REGELU2_A = (-0.04922261145617846, 1.0979632065417297, -0.048740595085551286)
 REGELU2_C = (-3.1858810036855245, -0.001178821281161997, 3.190832613414926)

@@ -9,7 +9,7 @@ written: Numba's Python (`NUMBA`) or CUDA C (`cuda_codegen.py` makes one target 
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from minigrad.backends.symbolic import BINARY, Expr, schedule
 
@@ -24,13 +24,16 @@ class Target:
     `calls` maps each m.<name> function to the function the kernel calls; `where`, `negation` and `power` are
     format strings of a select (condition {0}, value if true {1}, value if false {2}), of a logical not, and of
     x ** y with an exponent that is not a small constant. Arithmetic and comparisons are written alike in Python
-    and C (& and | on truth values: no short-circuit branch in a vectorised loop).
+    and C (& and | on truth values: no short-circuit branch in a vectorised loop). `pairs` names functions that
+    compute two m.<name> functions of the same argument at once, returning both (a tuple): sigmoid(t) and
+    dsigmoid(t) share their exp.
     """
 
     calls: dict[str, str]
     where: str
     negation: str
     power: str
+    pairs: dict[tuple[str, str], str] = field(default_factory=dict)
 
 
 NUMBA = Target(
@@ -44,6 +47,7 @@ NUMBA = Target(
     where="({1} if {0} else {2})",
     negation="(not {0})",
     power="vm.pow({0}, {1})",
+    pairs={("sigmoid", "dsigmoid"): "vm.sigmoid_and_slope"},
 )
 
 
@@ -67,11 +71,19 @@ def body(outputs: dict[str, Expr], target: Target = NUMBA) -> Body:
     constants: dict[float, str] = {}
     statements: list[tuple[str, str]] = []
     truths: set[str] = set()
-    for e in schedule(outputs.values()):
+    order = schedule(outputs.values())
+    partner = _paired(order, target)
+    for e in order:
         if e.op == "const":
             names[id(e)] = constants.setdefault(e.value, f"k{len(constants)}")
         elif e.op == "var":
             names[id(e)] = f"v_{e.value}"
+        elif id(e) in partner:  # both values at once, when the first of the two is needed
+            first, second, function = partner[id(e)]
+            if id(first) not in names:
+                pair = f"t{len(statements)}"
+                statements.append((pair, f"{function}({names[id(e.args[0])]})"))
+                names[id(first)], names[id(second)] = f"{pair}[0]", f"{pair}[1]"
         else:
             names[id(e)] = name = f"t{len(statements)}"
             args = [names[id(a)] for a in e.args]
@@ -80,6 +92,19 @@ def body(outputs: dict[str, Expr], target: Target = NUMBA) -> Body:
                 truths.add(name)
     results = {key: names[id(expr)] for key, expr in outputs.items()}
     return Body([(name, value) for value, name in constants.items()], statements, results, frozenset(truths))
+
+
+def _paired(order: list[Expr], target: Target) -> dict[int, tuple[Expr, Expr, str]]:
+    """For each node that the target computes together with another (same argument, a pair in `target.pairs`):
+    (the pair's first node, its second, the function computing both)."""
+    by_call = {(e.op, id(e.args[0])): e for e in order if len(e.args) == 1}
+    found = {}
+    for (op_a, op_b), function in target.pairs.items():
+        for (op, arg), a in by_call.items():
+            b = by_call.get((op_b, arg))
+            if op == op_a and b is not None:
+                found[id(a)] = found[id(b)] = (a, b, function)
+    return found
 
 
 def _render(e: Expr, args: list[str], target: Target) -> str:

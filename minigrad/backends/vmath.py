@@ -75,7 +75,9 @@ from numba import types
 from numba.core import cgutils, errors
 from numba.extending import intrinsic, overload
 
-__all__ = ["exp", "expm1", "log", "log1p", "tanh", "sigmoid", "dsigmoid", "softplus", "erf", "erfc", "sin", "cos", "atan"]  # the math
+# the functions of one float (kernels also call pow and sigmoid_and_slope, which take or give two)
+__all__ = ["exp", "expm1", "log", "log1p", "tanh", "sigmoid", "dsigmoid", "softplus", "erf", "erfc", "sin", "cos",
+           "atan"]
 
 inline = numba.njit(inline="always")
 
@@ -581,6 +583,19 @@ def sigmoid(x):
 
 
 @inline
+def _slope_of(e):
+    """s(x) s(-x) from e = exp(-|x|) (see `dsigmoid`)."""
+    one, two, w0, w1 = _k(e, (1.0, 2.0, 0.9714, 0.5))
+    d = one + e
+    t = (one - d) + e                                          # d + t == 1 + e exactly (|e| <= 1)
+    hi = d * d
+    lo = _fma(d, d, -hi)                                       # hi + lo == d*d exactly
+    w = w0 - w1 * e
+    q = _fdiv(e, hi)
+    return q - q * (w * (two * t + lo * w))
+
+
+@inline
 def dsigmoid(x):
     """The logistic derivative s(x) s(-x) = e/(1 + e)**2 with e = exp(-|x|): one exp and one division, where
     the product of two sigmoids costs two of each.
@@ -589,15 +604,16 @@ def dsigmoid(x):
     e/(d + t)**2 = q (1 - (2 d t + lo)/d**2) with q = e/d**2, and 1/d ~ w = 0.9714 - e/2 to 3% is plenty for a
     correction of a few 2**-24: 2 ulp instead of 4 for the plain quotient, for two multiply-adds more.
     """
-    one, two, w0, w1 = _k(x, (1.0, 2.0, 0.9714, 0.5))
-    e = exp(-_fabs(x))
-    d = one + e
-    t = (one - d) + e                                          # d + t == 1 + e exactly (|e| <= 1)
-    hi = d * d
-    lo = _fma(d, d, -hi)                                       # hi + lo == d*d exactly
-    w = w0 - w1 * e
-    q = _fdiv(e, hi)
-    return q - q * (w * (two * t + lo * w))
+    return _slope_of(exp(-_fabs(x)))
+
+
+@inline
+def sigmoid_and_slope(x):
+    """(sigmoid(x), dsigmoid(x)) from one exp: kernels call it where a formula needs both of the same argument
+    (SiLU's derivative s(x) + x s(x) s(-x)). Both are bit for bit the separate functions' values."""
+    zero, one = _k(x, (0.0, 1.0))
+    e = exp(-_fabs(x))                                         # for x > 80 sigmoid rounds to 1 either way
+    return _fdiv(_where(x >= zero, one, e), one + e), _slope_of(e)
 
 
 @inline
