@@ -83,8 +83,11 @@ def prelude(dtype: Any) -> str:
         f"{inline} mg_sign(const {t} a) {{ return (a != a) ? a : ({t})((a > {zero}) - (a < {zero})); }}",
         f"{inline} mg_sigmoid(const {t} x) {{ const {t} e = exp{s}(-fabs{s}(x)); "
         f"return ((x >= {zero}) ? {one} : e) / ({one} + e); }}",
+        # s(x) s(-x) = e/(1 + e)^2 with the roundings of d = 1 + e and d*d folded back in, as vmath.dsigmoid
         f"{inline} mg_dsigmoid(const {t} x) {{ const {t} e = exp{s}(-fabs{s}(x)); const {t} d = {one} + e; "
-        f"return e / (d * d); }}",
+        f"const {t} t = ({one} - d) + e; const {t} hi = d * d; const {t} lo = fma{s}(d, d, -hi); "
+        f"const {t} w = {literal(0.9714, dtype)} - {literal(0.5, dtype)} * e; const {t} q = e / hi; "
+        f"return q - q * (w * ({literal(2.0, dtype)} * t + lo * w)); }}",
         f"{inline} mg_softplus(const {t} x) {{ return ((x > {zero}) ? x : {zero}) + log1p{s}(exp{s}(-fabs{s}(x))); }}",
         "",
     ])
