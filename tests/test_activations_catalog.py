@@ -143,6 +143,19 @@ def test_second_derivative_by_autodiff_matches_central_differences(name):
     np.testing.assert_allclose(second, expected, rtol=1e-5, atol=1e-6, err_msg=f"{name}: d2f vs differences of df")
 
 
+UNARY = [name for name in activations.mathops.FUNCTIONS if name not in ("maximum", "minimum", "where")]
+
+
+@pytest.mark.parametrize("name", UNARY)
+def test_tensor_namespace_computes_what_the_array_namespace_computes(name):
+    # a formula's value must not depend on which namespace ran it (TensorMath composes dsigmoid from sigmoids)
+    x = np.concatenate([np.linspace(-30, 30, 6001), [0.0, -0.0]])
+    with np.errstate(all="ignore"):
+        want = getattr(ArrayMath(np, np.float64), name)(x)
+        got = getattr(TensorMath(np, np.float64), name)(mg.tensor(x)).numpy()
+    np.testing.assert_allclose(got, want, rtol=1e-14, atol=0, equal_nan=True, err_msg=name)
+
+
 LEARNABLE = [(n, p.name) for n in DIFFERENTIABLE for p in spec_of(n).params if p.learnable]
 
 

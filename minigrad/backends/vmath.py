@@ -577,8 +577,13 @@ def _fabs_to_normal_exp(x):
 @inline
 def sigmoid(x):
     """Logistic 1/(1 + e**-x), from e = exp(-|x|): 1/(1+e) for x >= 0, e/(1+e) below (never overflows)."""
+    return _sigmoid_of(x, exp(-_fabs_to_normal_exp(x)))
+
+
+@inline
+def _sigmoid_of(x, e):
+    """sigmoid(x) from e = exp(-|x|): 1/(1+e) for x >= 0, e/(1+e) below."""
     zero, one = _k(x, (0.0, 1.0))
-    e = exp(-_fabs_to_normal_exp(x))
     return _fdiv(_where(x >= zero, one, e), one + e)
 
 
@@ -621,11 +626,9 @@ def dsigmoid(x):
 def sigmoid_and_slope(x):
     """(sigmoid(x), dsigmoid(x)) from one exp: kernels call it where a formula needs both of the same argument
     (SiLU's derivative s(x) + x s(x) s(-x)). Both are bit for bit the separate functions' values."""
-    zero, one = _k(x, (0.0, 1.0))
     e = exp(-_fabs(x))                                         # uncapped: for x > 80 sigmoid is 1 either way
     small, e_normal = _small_exp(e)
-    s = _fdiv(_where(x >= zero, one, e_normal), one + e_normal)
-    return _where(small & (x < zero), e, s), _slope_of(e)
+    return _where(small & (x < _k(x, 0.0)), e, _sigmoid_of(x, e_normal)), _slope_of(e)
 
 
 @inline
