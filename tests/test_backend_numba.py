@@ -14,7 +14,7 @@ import pytest
 import minigrad as mg
 import minigrad.functional as F
 from minigrad import activations, backends
-from minigrad.backends import cuda_codegen
+from minigrad.backends import codegen, cuda_codegen, symbolic
 from minigrad.backends.layout import layout_of
 from minigrad.backends.numba_backend import NumbaBackend, compiled, kernel_source
 from minigrad.backends.numba_runtime import PARALLEL_FROM, cache_dir
@@ -196,3 +196,33 @@ def test_a_sigmoid_and_its_slope_of_the_same_argument_share_one_exp():
     assert loop.count("vm.sigmoid_and_slope(") == 1 and "vm.sigmoid(" not in loop and "vm.dsigmoid(" not in loop
     cuda = cuda_codegen.kernel(spec, layout_of(spec, {}, (8,)), np.float32, ("x",)).device_function
     assert "mg_sigmoid(" in cuda and "mg_dsigmoid(" in cuda  # CUDA C keeps both; inlined, nvcc can share the exp
+
+
+def _loop_of(name, wanted):
+    spec = activations.get(name)
+    source = kernel_source(spec, layout_of(spec, params_of(spec), (8,)), np.float32, wanted)
+    return source[source.index("def kernel("):]
+
+
+def test_a_function_called_in_both_branches_of_a_select_is_called_once():
+    # the Cauchy CDF is arctan(-1/x)/pi below -1 and 1/2 + arctan(x)/pi above; elephant's bump is written on
+    # |x/a| <= 1 and on a/|x| <= 1, each with its own pow
+    assert _loop_of("cauchy_sigmoid", ()).count("vm.atan(") == 1
+    assert _loop_of("elephant", ()).count("vm.pow(") == 1
+    assert _loop_of("elephant", ("x",)).count("vm.pow(") == 2  # q**(d-1) / r**(d+1) merged, and the shared q**d
+    spec = activations.get("cauchy_sigmoid")
+    cuda = cuda_codegen.kernel(spec, layout_of(spec, params_of(spec), (8,)), np.float32).device_function
+    assert cuda.count("atan") == 1
+
+
+def test_selects_are_rewritten_only_where_that_saves_a_call():
+    m, x, y = symbolic.SymbolMath(), symbolic.var("x"), symbolic.var("y")
+
+    def calls(outputs):
+        return sum(map(codegen.costly, symbolic.schedule(codegen.share_across_selects(outputs).values())))
+
+    assert calls({"out": m.where(x < 0.0, m.exp(x), 2.0 * m.exp(-x))}) == 1
+    assert calls({"out": m.where(x < 0.0, m.exp(x) ** y, m.exp(-x) ** 2.5)}) == 2  # one exp, one pow
+    # exp(x) is needed outside the select as well: nothing to gain
+    assert calls({"out": m.where(x < 0.0, m.exp(x), m.exp(y)) + m.exp(x)}) == 2
+    assert calls({"out": m.where(x < 0.0, m.exp(x), m.log(y))}) == 2  # two different functions

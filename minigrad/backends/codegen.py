@@ -1,7 +1,8 @@
 """From a traced formula to the statements of a kernel body, in any kernel language.
 
 Each node of the formula's graph becomes one statement `tN = op(args)`, in dependency order, so shared
-subexpressions are computed once. Constants are hoisted out of the loop and created in the kernel's dtype by the
+subexpressions are computed once. A select whose two branches call the same costly function (arctan, pow...) is
+first rewritten to call it once, on a selected argument (`share_across_selects`). Constants are hoisted out of the loop and created in the kernel's dtype by the
 caller: a float32 kernel never touches a float64 (a bare 0.5 would promote the whole expression to float64).
 
 The order and the sharing are the same for every kernel language; a `Target` says only how one operation is
@@ -11,10 +12,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from minigrad.backends.symbolic import BINARY, Expr, schedule
+from minigrad.activations.mathops import FUNCTIONS
+from minigrad.backends.symbolic import BINARY, Expr, node, schedule, substitute
 
 # nodes whose value is a truth value: a typed language declares them bool
 TRUTH_VALUED = frozenset({"lt", "le", "gt", "ge", "eq", "ne", "and", "or", "not"})
+# the functions that cost more than a few instructions (a polynomial, a range reduction, a division or more)
+COSTLY = frozenset(FUNCTIONS) - {"abs", "sign", "floor", "maximum", "minimum", "where", "sqrt"}
 
 
 @dataclass(frozen=True)
@@ -71,6 +75,7 @@ def body(outputs: dict[str, Expr], target: Target = NUMBA) -> Body:
     constants: dict[float, str] = {}
     statements: list[tuple[str, str]] = []
     truths: set[str] = set()
+    outputs = share_across_selects(outputs)
     order = schedule(outputs.values())
     partner = _paired(order, target)
     for e in order:
@@ -94,6 +99,55 @@ def body(outputs: dict[str, Expr], target: Target = NUMBA) -> Body:
     return Body([(name, value) for value, name in constants.items()], statements, results, frozenset(truths))
 
 
+def costly(e: Expr) -> bool:
+    """Whether a node is a call of a costly function (an x ** y that is not unrolled included)."""
+    return e.op in COSTLY or (e.op == "pow" and not _unrolled(e.args[1]))
+
+
+def share_across_selects(outputs: dict[str, Expr]) -> dict[str, Expr]:
+    """The same formulas, where a select whose two branches call one function, f(a) in one and f(b) in the other,
+    calls it once: f(where(c, a, b)) serves both branches (where c holds, it is f(a), elsewhere f(b); the same for
+    each argument of a function of two, as x ** y).
+
+    A vectorised kernel evaluates both branches of every select, so a formula written per region (the Cauchy CDF
+    as arctan(-1/x)/pi for x < -1, 1/2 + arctan(x)/pi above: no cancellation in the tail) would pay for each
+    branch's arctan on every element. The values are the same, bit for bit. A rewrite is kept only where it lowers
+    the number of costly calls in the kernel (f(a) may be needed elsewhere too); repeated until none does.
+    """
+    count = sum(map(costly, schedule(outputs.values())))
+    improved = True
+    while improved:
+        improved = False
+        for rewritten in _select_rewrites(outputs):
+            fewer = sum(map(costly, schedule(rewritten.values())))
+            if fewer < count:
+                outputs, count, improved = rewritten, fewer, True
+                break
+    return outputs
+
+
+def _select_rewrites(outputs: dict[str, Expr]):
+    """Each way of calling one function once for both branches of one select (lazily: the first good one wins)."""
+    for select in schedule(outputs.values()):
+        if select.op != "where":
+            continue
+        condition, yes, no = select.args
+        calls_no = [e for e in schedule([no]) if costly(e)]
+        for a in filter(costly, schedule([yes])):
+            for b in calls_no:
+                if a is b or a.op != b.op:
+                    continue
+                shared = node(a.op, *(p if p is q else node("where", condition, p, q) for p, q in zip(a.args, b.args)))
+                both = node("where", condition, *substitute([yes], {id(a): shared}), *substitute([no], {id(b): shared}))
+                yield dict(zip(outputs, substitute(list(outputs.values()), {id(select): both})))
+
+
+def _unrolled(exponent: Expr) -> bool:
+    """Whether x ** exponent is written without a pow call: a square root or a product of up to four x."""
+    e = exponent.value
+    return exponent.op == "const" and (e == 0.5 or (float(e).is_integer() and 1 <= e <= 4))
+
+
 def _paired(order: list[Expr], target: Target) -> dict[int, tuple[Expr, Expr, str]]:
     """For each node that the target computes together with another (same argument, a pair in `target.pairs`):
     (the pair's first node, its second, the function computing both)."""
@@ -109,12 +163,11 @@ def _paired(order: list[Expr], target: Target) -> dict[int, tuple[Expr, Expr, st
 
 def _render(e: Expr, args: list[str], target: Target) -> str:
     op = e.op
-    if op == "pow" and e.args[1].op == "const":
+    if op == "pow" and _unrolled(e.args[1]):
         exponent = e.args[1].value
         if exponent == 0.5:
             return f"{target.calls['sqrt']}({args[0]})"
-        if exponent == int(exponent) and 1 <= exponent <= 4:  # unrolled: no pow call in the loop
-            return "(" + " * ".join([args[0]] * int(exponent)) + ")"
+        return "(" + " * ".join([args[0]] * int(exponent)) + ")"
     if op == "pow":
         return target.power.format(*args)
     if op == "neg":

@@ -118,6 +118,19 @@ def schedule(outputs: Iterable[Expr]) -> list[Expr]:
     return order
 
 
+def substitute(roots: list[Expr], replacements: dict[int, Expr]) -> list[Expr]:
+    """The graphs `roots` with each node whose id is in `replacements` replaced (and every node above rebuilt)."""
+    new: dict[int, Expr] = {}
+    for e in schedule(roots):
+        if id(e) in replacements:
+            new[id(e)] = replacements[id(e)]
+        elif e.args and any(new[id(a)] is not a for a in e.args):
+            new[id(e)] = node(e.op, *(new[id(a)] for a in e.args))
+        else:
+            new[id(e)] = e
+    return [new[id(r)] for r in roots]
+
+
 def trace(spec, form, params: dict[str, Any]) -> Expr | list[Expr]:
     """The graph of one declared form of `spec` (a list of graphs for a coefficient vector's derivatives).
 
