@@ -15,11 +15,14 @@ import os
 import re
 import tempfile
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterator
 
 QUICK_ENV = "MINIGRAD_QUICK"
-LESSONS_DIR = Path(__file__).resolve().parent.parent / "lessons"
+COURSE_ROOT = Path(__file__).resolve().parent.parent  # the folder holding this minigrad package and lessons/
+LESSONS_DIR = COURSE_ROOT / "lessons"
 
 
 def quick_mode() -> bool:
@@ -68,9 +71,7 @@ def run(path: Path, out_dir: Path, quick: bool = False, timeout: int = 1800, pro
     code_cells = [i for i, cell in enumerate(notebook.cells) if cell.cell_type == "code"]
     bar = progress_bar(total=len(code_cells), enabled=progress, desc=path.stem, unit="cell")
     start = time.perf_counter()
-    previous = os.environ.get(QUICK_ENV)
-    os.environ[QUICK_ENV] = "1" if quick else "0"
-    with tempfile.TemporaryDirectory(prefix="minigrad-kernel-") as sockets:
+    with _kernel_environment(quick), tempfile.TemporaryDirectory(prefix="minigrad-kernel-") as sockets:
         # a local socket instead of TCP: no port to open, and no warning about unencrypted TCP from the kernel
         kernel = KernelManager(kernel_name="python3", transport="ipc", ip=os.path.join(sockets, "kernel"))
         client = NotebookClient(notebook, km=kernel, timeout=timeout,
@@ -84,7 +85,6 @@ def run(path: Path, out_dir: Path, quick: bool = False, timeout: int = 1800, pro
                               f"{len(code_cells)} (cell #{cell} of the notebook):\n{_plain(str(error))}") from None
         finally:
             bar.close()
-            _restore(previous)
             if kernel.has_kernel:
                 kernel.shutdown_kernel(now=True)
     seconds = time.perf_counter() - start
@@ -107,11 +107,22 @@ def _plain(text: str) -> str:
     return re.sub(r"\x1b\[[0-9;]*m", "", text)
 
 
-def _restore(previous: str | None) -> None:
-    if previous is None:
-        os.environ.pop(QUICK_ENV, None)
-    else:
-        os.environ[QUICK_ENV] = previous
+@contextmanager
+def _kernel_environment(quick: bool) -> Iterator[None]:
+    """The environment a lesson's kernel starts with (restored afterwards): MINIGRAD_QUICK, and this course's
+    folder first on PYTHONPATH, so that the kernel imports the minigrad that runs the lessons, not one that an
+    earlier `pip install -e` of a moved or deleted copy of the course points to."""
+    saved = {name: os.environ.get(name) for name in (QUICK_ENV, "PYTHONPATH")}
+    os.environ[QUICK_ENV] = "1" if quick else "0"
+    os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(COURSE_ROOT), saved["PYTHONPATH"]]))
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
 
 
 def _write_html(notebook, path: Path) -> Path | None:

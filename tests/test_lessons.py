@@ -1,6 +1,7 @@
 """The lessons: committed without outputs, each runs headless in its quick version, the runner names failures."""
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -60,6 +61,18 @@ def test_quick_mode_reaches_the_notebook_and_is_restored(tmp_path, monkeypatch):
     assert not lessons.quick_mode()
     with pytest.raises(lessons.LessonError, match="AssertionError"):
         lessons.run(path, tmp_path / "out", quick=False, progress=False, html=False)
+
+
+def test_the_kernel_imports_the_minigrad_that_runs_the_lessons(tmp_path, monkeypatch):
+    # another minigrad earlier on the path (as a stale install of a moved copy of the course would be) loses
+    stale = tmp_path / "elsewhere" / "minigrad"
+    stale.mkdir(parents=True)
+    (stale / "__init__.py").write_text("")
+    monkeypatch.setenv("PYTHONPATH", str(stale.parent))
+    root = str(Path(lessons.__file__).resolve().parent.parent)
+    check = f"import minigrad, pathlib\nassert pathlib.Path(minigrad.__file__).parent.parent == pathlib.Path({root!r})"
+    lessons.run(_notebook(tmp_path, "09_path.ipynb", [check]), tmp_path / "out", progress=False, html=False)
+    assert os.environ["PYTHONPATH"] == str(stale.parent)
 
 
 def test_lessons_are_chosen_by_number_or_name():
