@@ -27,6 +27,7 @@ GELU_CUBIC = 0.044715
 QUICK_GELU_SCALE = 1.702
 W_INV_E = 0.27846454276107380  # Lambert W(1/e): silu's minimum is -W(1/e), at x = -1 - W(1/e)
 OMEGA = 0.56714329040978387  # the omega constant W(1): golu's minimum is at x = -OMEGA
+MISH_CAP = 40.0  # e^80 < float32's largest; 1 - tanh(softplus(40)) ~ 2e^-80
 SILU_MIN = -W_INV_E
 GOLU_CLAMP = 30.0  # below x = -30 exp(-e^-x) has underflowed to 0 in every precision
 INF = math.inf
@@ -74,6 +75,28 @@ def gelu_exact(m, x):
 
 def dgelu_exact(m, x):
     return normal_cdf(m, x) + x * normal_pdf(m, x)
+
+
+def _mish_gate(m, x):
+    """(p, n, 1/w) with tanh(softplus(x)) = p/w: with n = e^x, (1 + n)^2 = e^(2 sp) gives
+    tanh(sp) = ((1 + n)^2 - 1)/((1 + n)^2 + 1) = p/w, p = n(n + 2), w = p + 2. One exp instead of softplus's
+    exp and log1p and tanh's expm1. x is capped at MISH_CAP: n(n + 2) stays finite in float32, and beyond it the
+    gate's distance to 1 (2/w) and the slope's 4x/n^2 are far below an ulp."""
+    n = m.exp(m.minimum(x, MISH_CAP))
+    p = n * (n + 2.0)
+    return p, n, 1.0 / (p + 2.0)
+
+
+def _mish(m, x):
+    p, _, r = _mish_gate(m, x)
+    return x * (p * r)
+
+
+def _mish_df(m, x):
+    """tanh(sp) + x s(x) sech^2(sp) with s(x) = n/(1 + n) and sech^2(sp) = 1 - (p/w)^2 = 4(1 + n)^2/w^2:
+    (p + 4x n (1 + n)/w)/w, no cancellation between a tanh and 1."""
+    p, n, r = _mish_gate(m, x)
+    return (p + 4.0 * x * (n * (n + 1.0) * r)) * r  # n (n + 1)/w <= 1: no overflow in float32
 
 
 def minimum_of(f, params: dict, low: float = -30.0, high: float = 30.0) -> float:
@@ -225,14 +248,14 @@ ACTIVATIONS = [
         name="mish", family="smooth", kind="pointwise", catalog_id="C4",
         formula="x tanh(softplus(x)) = x tanh(log(1 + e^x))",
         derivative="tanh(sp(x)) + x s(x) (1 - tanh^2(sp(x))), sp = softplus, s = sigmoid = sp'",
-        f=lambda m, x: x * m.tanh(m.softplus(x)),
-        df=lambda m, x: m.tanh(m.softplus(x)) + x * m.sigmoid(x) * sech2(m, m.softplus(x)),
-        range=lambda p: (minimum_of(lambda m, x: x * m.tanh(m.softplus(x)), p), INF), monotonic=False,
+        f=_mish, df=_mish_df,
+        range=lambda p: (minimum_of(_mish, p), INF), monotonic=False,
         paper="Mish: A Self Regularized Non-Monotonic Activation Function", torch="torch.nn.functional.mish",
         notes="A self-gated unit whose gate tanh(softplus(x)) is steeper than silu's: minimum -0.30884 at "
-              "x = -1.19243. softplus is evaluated as max(x, 0) + log1p(e^-|x|) and 1 - tanh^2 u as "
-              "4 s(2u) s(-2u); the cheaper closed form tanh(sp(x)) = (n^2 + 2n) / (n^2 + 2n + 2), n = e^x, "
-              "overflows for x > ~44 in float32.",
+              "x = -1.19243. The gate is evaluated in closed form, tanh(sp(x)) = (n^2 + 2n) / (n^2 + 2n + 2) with "
+              "n = e^x: one exp for the value and one for the derivative (sech^2(sp) = 4(1 + n)^2 / w^2, w the "
+              "denominator). n^2 would overflow float32 for x > ~44, so x is capped at 40, where the gate is 1 "
+              "to float64 precision.",
     ),
     ActivationSpec(
         name="golu", family="smooth", kind="pointwise", catalog_id="C5",
