@@ -78,10 +78,11 @@ def _shrunk(m, x, lambd):
 
 def _tanhshrink(m, x):
     s = m.minimum(m.maximum(x, -TANH_SHRINK_SWITCH), TANH_SHRINK_SWITCH)
+    z = s * s
     series = TANH_SHRINK_SERIES[-1]
     for c in reversed(TANH_SHRINK_SERIES[:-1]):
-        series = series * s * s + c
-    return m.where(m.abs(x) < TANH_SHRINK_SWITCH, series * s * s * s, x - m.tanh(x))
+        series = series * z + c
+    return m.where(m.abs(x) < TANH_SHRINK_SWITCH, series * z * s, x - m.tanh(x))
 
 
 def _slope(m, x, levels, breakpoints):
