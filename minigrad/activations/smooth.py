@@ -33,10 +33,11 @@ def _atlu_slope(m, x):
     """d/dx [x g(x)] = g + x / (pi (1 + x^2)). For x << 0 the two terms cancel (both ~ 1/(pi |x|)): there, with
     u = -1/x, it equals (arctan u - u / (1 + u^2)) / pi = (u^3 / pi) sum_n (-1)^(n+1) 2n/(2n+1) u^(2n-2)."""
     u = -1.0 / m.minimum(x, ATLU_TAIL)
-    series = 0.0
-    for c in reversed(ATLU_TAIL_SERIES):
-        series = series * u * u + c
-    return m.where(x < ATLU_TAIL, u * u * u * series / math.pi,
+    z = u * u
+    series = ATLU_TAIL_SERIES[-1]
+    for c in reversed(ATLU_TAIL_SERIES[:-1]):
+        series = series * z + c
+    return m.where(x < ATLU_TAIL, z * u * series / math.pi,
                    cauchy_cdf(m, x) + x / (math.pi * (1.0 + x * x)))
 
 
