@@ -198,6 +198,12 @@ def test_a_sigmoid_and_its_slope_of_the_same_argument_share_one_exp():
     assert "mg_sigmoid(" in cuda and "mg_dsigmoid(" in cuda  # CUDA C keeps both; inlined, nvcc can share the exp
 
 
+def test_the_normal_cdf_and_density_of_the_same_argument_share_one_exp():
+    loop = _loop_of("gelu", ("x",))  # Phi(x) + x phi(x)
+    assert loop.count("vm.erfc_and_gauss(") == 1 and "vm.erfc(" not in loop and "vm.gauss(" not in loop
+    assert _loop_of("sau", ()).count("vm.erfc_and_gauss(") == 1  # forward: x Phi(x / s) + s phi(x / s)
+
+
 def _loop_of(name, wanted):
     spec = activations.get(name)
     source = kernel_source(spec, layout_of(spec, params_of(spec), (8,)), np.float32, wanted)

@@ -6,7 +6,7 @@ give the accuracy numbers and the LLVM IR that the vectorisation tests read.
 Accuracy is the distance in ulp (the number of representable floats in between, +1) to the float64 reference
 rounded to the tested dtype. References: NumPy in float64, except where NumPy/SciPy are not accurate enough in
 float64 (erf, erfc: glibc's `math.erf/erfc`; sigmoid: SciPy's expit underflows to 0 below -709, so the
-two-branch formula; dsigmoid: its own formula in x86 long double). The float64 references are themselves within
+two-branch formula; dsigmoid and gauss: their formulas in x86 long double). The float64 references are themselves within
 1-2 ulp of mpmath, which the 4-ulp bound absorbs, except glibc's erfc (3 ulp seen near 1.19): its float64 bound
 is widened by that much (vmath's own erfc is within 2 ulp of mpmath there).
 """
@@ -31,6 +31,10 @@ def _sigmoid(x):
     return np.where(x >= 0, 1.0, e) / (1.0 + e)
 
 
+def _gauss(x):
+    return np.exp(-np.square(x.astype(np.longdouble))).astype(np.float64)  # x*x without the float64 rounding
+
+
 def _dsigmoid(x):
     e = np.exp(-np.abs(x.astype(np.longdouble)))  # 64-bit mantissa: the float64 reference's own rounding is absorbed
     return (e / ((1 + e) * (1 + e))).astype(np.float64)
@@ -41,7 +45,7 @@ REFERENCE = {  # float64 -> float64
     "exp": np.exp, "expm1": np.expm1, "log": np.log, "log1p": np.log1p, "tanh": np.tanh, "sigmoid": _sigmoid,
     "dsigmoid": _dsigmoid,
     "softplus": lambda x: np.logaddexp(x, 0.0), "erf": lambda x: _erf(x).astype(np.float64),
-    "erfc": lambda x: _erfc(x).astype(np.float64), "sin": np.sin, "cos": np.cos, "atan": np.arctan,
+    "erfc": lambda x: _erfc(x).astype(np.float64), "gauss": _gauss, "sin": np.sin, "cos": np.cos, "atan": np.arctan,
 }
 
 
@@ -107,6 +111,7 @@ DOMAINS = {
     "softplus": ((-105, 105), (-746, 746), -87.3, 15.0, 36.0),
     "erf": ((-7, 7), (-7, 7), 0.84375, 1.25, 1 / 0.35, 3.9, 6.0),
     "erfc": ((-7, 10.1), (-7, 27.3), 0.25, 0.84375, 1.25, 1 / 0.35, 9.0, 9.2, 10.05, 26.5),
+    "gauss": ((-11, 11), (-28, 28), 9.34, 10.125, 10.2, 26.6, 27.28),
     "sin": ((-32768, 32768), (-1.3e7, 1.3e7), np.pi, 100 * np.pi, 5000 * np.pi, 10000.5 * np.pi),
     "cos": ((-32768, 32768), (-1.3e7, 1.3e7), np.pi / 2, 100.5 * np.pi, 5000.5 * np.pi, 10000 * np.pi),
     "atan": ((-1e6, 1e6), (-1e12, 1e12), 7 / 16, 11 / 16, 19 / 16, 39 / 16, 1.0),
@@ -156,6 +161,7 @@ SPECIAL = {  # (x, expected) pairs, for both dtypes; signed zeros are compared w
     "softplus": ((NAN, NAN), (INF, INF), (-INF, 0.0), (1e30, 1e30)),
     "erf": ((NAN, NAN), (INF, 1.0), (-INF, -1.0), (0.0, 0.0), (-0.0, -0.0)),
     "erfc": ((NAN, NAN), (INF, 0.0), (-INF, 2.0), (0.0, 1.0), (30.0, 0.0)),
+    "gauss": ((NAN, NAN), (INF, 0.0), (-INF, 0.0), (0.0, 1.0), (-0.0, 1.0), (1e30, 0.0), (-1e30, 0.0)),
     "sin": ((NAN, NAN), (INF, NAN), (-INF, NAN), (0.0, 0.0), (-0.0, -0.0)),
     "cos": ((NAN, NAN), (INF, NAN), (-INF, NAN), (0.0, 1.0), (-0.0, 1.0)),
     "atan": ((NAN, NAN), (INF, np.pi / 2), (-INF, -np.pi / 2), (0.0, 0.0), (-0.0, -0.0)),
@@ -185,16 +191,21 @@ def check_special_values(name, dtype, fastmath=False):
 
 
 @pytest.mark.parametrize("dtype", DTYPES, ids=lambda d: d.__name__)
-def test_sigmoid_and_slope_from_one_exp_are_the_separate_functions_bit_for_bit(dtype):
-    @numba.njit
-    def both(x, s, ds):
-        for i in range(x.size):
-            s[i], ds[i] = vmath.sigmoid_and_slope(x[i])
+@pytest.mark.parametrize("pair, first, second", [("sigmoid_and_slope", "sigmoid", "dsigmoid"),
+                                                 ("erfc_and_gauss", "erfc", "gauss")])
+def test_pairs_sharing_their_work_are_the_separate_functions_bit_for_bit(pair, first, second, dtype):
+    both_at_once = getattr(vmath, pair)
 
-    x = np.concatenate([grid("sigmoid", dtype), np.array([np.inf, -np.inf, 1e30, -1e30], dtype)])
-    s, ds = np.empty_like(x), np.empty_like(x)
-    both(x, s, ds)
-    assert np.array_equal(s, run("sigmoid", x)) and np.array_equal(ds, run("dsigmoid", x))
+    @numba.njit
+    def both(x, a, b):
+        for i in range(x.size):
+            a[i], b[i] = both_at_once(x[i])
+
+    special = np.array([np.nan, np.inf, -np.inf, 1e30, -1e30, 0.0, -0.0], dtype)
+    x = np.concatenate([grid(first, dtype), grid(second, dtype), special])
+    a, b = np.empty_like(x), np.empty_like(x)
+    both(x, a, b)
+    assert np.array_equal(a, run(first, x), equal_nan=True) and np.array_equal(b, run(second, x), equal_nan=True)
 
 
 @pytest.mark.parametrize("dtype", DTYPES, ids=lambda d: d.__name__)

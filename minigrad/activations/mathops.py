@@ -20,8 +20,8 @@ from minigrad.device import array_module, special
 from minigrad.ops.elementwise import stable_dsigmoid, stable_sigmoid, stable_softplus
 from minigrad.tensor import Tensor
 
-FUNCTIONS = ("exp", "log", "log1p", "expm1", "sqrt", "sin", "cos", "tanh", "atan", "erf", "erfc", "abs", "sign",
-             "floor", "maximum", "minimum", "where", "sigmoid", "dsigmoid", "softplus")
+FUNCTIONS = ("exp", "log", "log1p", "expm1", "sqrt", "sin", "cos", "tanh", "atan", "erf", "erfc", "gauss", "abs",
+             "sign", "floor", "maximum", "minimum", "where", "sigmoid", "dsigmoid", "softplus")
 
 
 class ArrayMath:
@@ -43,6 +43,7 @@ class ArrayMath:
     def atan(self, x): return self.xp.arctan(self._array(x))
     def erf(self, x): return special("erf", self._array(x))
     def erfc(self, x): return special("erfc", self._array(x))
+    def gauss(self, x): return self.xp.exp(-self._array(x) ** 2)
     def abs(self, x): return self.xp.abs(self._array(x))
     def sign(self, x): return self.xp.sign(self._array(x))
     def floor(self, x): return self.xp.floor(self._array(x))
@@ -94,6 +95,7 @@ class TensorMath:
     def atan(self, x): return ops.atan(self._tensor(x))
     def erf(self, x): return ops.erf(self._tensor(x))
     def erfc(self, x): return ops.erfc(self._tensor(x))
+    def gauss(self, x): return ops.exp(-self._tensor(x) ** 2)
     def abs(self, x): return ops.abs(self._tensor(x))
     def sign(self, x): return ops.sign(self._tensor(x))
     def floor(self, x): return ops.floor(self._tensor(x))

@@ -39,7 +39,7 @@ def _snake_beta_dalpha(m, x, alpha, beta):
 
 
 def _gabor_envelope(m, x, s0):
-    return m.exp(-((s0 * x) ** 2))
+    return m.gauss(s0 * x)
 
 
 def _gabor_range(p: dict) -> tuple[float, float]:

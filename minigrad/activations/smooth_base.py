@@ -35,8 +35,9 @@ INF = math.inf
 
 # ---- shared pieces ---------------------------------------------------------------------------------------
 def normal_pdf(m, x):
-    """Standard normal density phi(x)."""
-    return m.exp(-0.5 * x * x) * INV_SQRT_2PI
+    """Standard normal density phi(x) = gauss(x / sqrt 2) / sqrt(2 pi). gauss is even: its argument is written as
+    normal_cdf's, -x / sqrt 2, so that a kernel needing both computes them from one exp (`vmath.erfc_and_gauss`)."""
+    return m.gauss(-x / SQRT_2) * INV_SQRT_2PI
 
 
 def normal_cdf(m, x):
@@ -312,9 +313,9 @@ ACTIVATIONS = [
         formula="max(0, x) + epsilon x e^(-x^2/2)",
         derivative="H(x) + epsilon (1 - x^2) e^(-x^2/2), H(0) = 0; d/depsilon = x e^(-x^2/2)",
         params=(Param("epsilon", 0.01, "size of the correction term", learnable=True),),
-        f=lambda m, x, epsilon: m.maximum(x, 0.0) + epsilon * x * m.exp(-0.5 * x * x),
-        df=lambda m, x, epsilon: m.where(x > 0, 1.0, 0.0) + epsilon * (1.0 - x * x) * m.exp(-0.5 * x * x),
-        dparams={"epsilon": lambda m, x, epsilon: x * m.exp(-0.5 * x * x)},
+        f=lambda m, x, epsilon: m.maximum(x, 0.0) + epsilon * x * m.gauss(x / SQRT_2),
+        df=lambda m, x, epsilon: m.where(x > 0, 1.0, 0.0) + epsilon * (1.0 - x * x) * m.gauss(x / SQRT_2),
+        dparams={"epsilon": lambda m, x, epsilon: x * m.gauss(x / SQRT_2)},
         kinks=(Kink(0.0, lambda p: p["epsilon"], convention="relu'(0) = 0, as PyTorch's relu"),),
         range=lambda p: (-max(p["epsilon"], 0.0) * math.exp(-0.5), INF), monotonic=False, smooth="C0",
         paper="A Method on Searching Better Activation Functions",

@@ -2,8 +2,9 @@
 
 Each node of the formula's graph becomes one statement `tN = op(args)`, in dependency order, so shared
 subexpressions are computed once. A select whose two branches call the same costly function (arctan, pow...) is
-first rewritten to call it once, on a selected argument (`share_across_selects`). Constants are hoisted out of the loop and created in the kernel's dtype by the
-caller: a float32 kernel never touches a float64 (a bare 0.5 would promote the whole expression to float64).
+first rewritten to call it once, on a selected argument (`share_across_selects`). Constants are hoisted out of
+the loop and created in the kernel's dtype by the caller: a float32 kernel never touches a float64 (a bare 0.5
+would promote the whole expression to float64).
 
 The order and the sharing are the same for every kernel language; a `Target` says only how one operation is
 written: Numba's Python (`NUMBA`) or CUDA C (`cuda_codegen.py` makes one target per float type).
@@ -30,7 +31,7 @@ class Target:
     x ** y with an exponent that is not a small constant. Arithmetic and comparisons are written alike in Python
     and C (& and | on truth values: no short-circuit branch in a vectorised loop). `pairs` names functions that
     compute two m.<name> functions of the same argument at once, returning both (a tuple): sigmoid(t) and
-    dsigmoid(t) share their exp.
+    dsigmoid(t) share their exp, erfc(t) and gauss(t) = exp(-t*t) theirs.
     """
 
     calls: dict[str, str]
@@ -44,14 +45,14 @@ NUMBA = Target(
     calls={  # m.<name> -> the vectorisable scalar function the generated Numba code calls
         "exp": "vm.exp", "expm1": "vm.expm1", "log": "vm.log", "log1p": "vm.log1p", "tanh": "vm.tanh",
         "sigmoid": "vm.sigmoid", "dsigmoid": "vm.dsigmoid", "softplus": "vm.softplus", "erf": "vm.erf",
-        "erfc": "vm.erfc", "sin": "vm.sin", "cos": "vm.cos", "atan": "vm.atan", "sqrt": "math.sqrt",
-        "floor": "math.floor", "abs": "abs",
+        "erfc": "vm.erfc", "gauss": "vm.gauss", "sin": "vm.sin", "cos": "vm.cos", "atan": "vm.atan",
+        "sqrt": "math.sqrt", "floor": "math.floor", "abs": "abs",
         "maximum": "_maximum", "minimum": "_minimum", "sign": "np.sign",
     },
     where="({1} if {0} else {2})",
     negation="(not {0})",
     power="vm.pow({0}, {1})",
-    pairs={("sigmoid", "dsigmoid"): "vm.sigmoid_and_slope"},
+    pairs={("sigmoid", "dsigmoid"): "vm.sigmoid_and_slope", ("erfc", "gauss"): "vm.erfc_and_gauss"},
 )
 
 

@@ -36,7 +36,7 @@ CTYPES = {"float32": "float", "float64": "double"}
 
 _FUNCTIONS = ("exp", "expm1", "log", "log1p", "tanh", "erf", "erfc", "sin", "cos", "atan", "sqrt", "floor")
 # functions every kernel's preamble defines (see `prelude`)
-_PRELUDE_FUNCTIONS = ("sigmoid", "dsigmoid", "softplus", "maximum", "minimum", "sign")
+_PRELUDE_FUNCTIONS = ("sigmoid", "dsigmoid", "softplus", "gauss", "maximum", "minimum", "sign")
 
 
 def _ctype(dtype: Any) -> str:
@@ -72,8 +72,8 @@ def literal(value: float, dtype: Any) -> str:
 
 
 def prelude(dtype: Any) -> str:
-    """The device functions the kernels of `dtype` call: NaN-propagating maximum/minimum, sign, and the
-    overflow-free two-branch sigmoid, its derivative and softplus."""
+    """The device functions the kernels of `dtype` call: NaN-propagating maximum/minimum, sign, the
+    overflow-free two-branch sigmoid, its derivative and softplus, and the Gaussian exp(-x*x)."""
     t, s = _ctype(dtype), "f" if _ctype(dtype) == "float" else ""
     zero, one = literal(0.0, dtype), literal(1.0, dtype)
     inline = f"__device__ __forceinline__ {t}"
@@ -89,6 +89,9 @@ def prelude(dtype: Any) -> str:
         f"const {t} w = {literal(0.9714, dtype)} - {literal(0.5, dtype)} * e; const {t} q = e / hi; "
         f"return q - q * (w * ({literal(2.0, dtype)} * t + lo * w)); }}",
         f"{inline} mg_softplus(const {t} x) {{ return ((x > {zero}) ? x : {zero}) + log1p{s}(exp{s}(-fabs{s}(x))); }}",
+        # exp(-x*x) from the exact square hi + lo: exp(-hi) (1 - lo), as vmath.gauss (|x| capped: no inf - inf)
+        f"{inline} mg_gauss(const {t} x) {{ {t} a = fabs{s}(x); a = (a > {literal(1e4, dtype)}) ? "
+        f"{literal(1e4, dtype)} : a; const {t} hi = a * a; return exp{s}(-hi) * ({one} - fma{s}(a, a, -hi)); }}",
         "",
     ])
 

@@ -21,8 +21,9 @@ and compiled as a function of its own that LLVM inlines.
 
 Accuracy, in ulp against the correctly rounded result: float32, exhaustive over all 2**32 inputs: exp, log,
 log1p, erf, sin, cos, atan <= 1; expm1, tanh, sigmoid, dsigmoid, softplus <= 2; erfc <= 3 (317 inputs, all in
-0.016 < x < 0.59; 0.06% of inputs at 2 ulp). float64 <= 2 ulp (expm1, tanh, dsigmoid, erfc) or <= 1 (the others)
-on dense grids and tails, checked against mpmath (dsigmoid: against its formula in long double).
+0.016 < x < 0.59; 0.06% of inputs at 2 ulp); gauss within 1.2 ulp of the exact value. float64 <= 2 ulp (expm1,
+tanh, dsigmoid, erfc) or <= 1 (the others) on dense grids and tails, checked against mpmath (dsigmoid, gauss:
+against their formulas in long double).
 pow(b, e) (C99/NumPy semantics) is vectorised in float32 only: exp(e * log|b|) in float64, within 1 ulp; in
 float64 it is libm's scalar pow, since float64 exp and log cannot carry the extra bits
 (tests/test_backend_vmath_pow.py).
@@ -75,9 +76,9 @@ from numba import types
 from numba.core import cgutils, errors
 from numba.extending import intrinsic, overload
 
-# the functions of one float (kernels also call pow and sigmoid_and_slope, which take or give two)
-__all__ = ["exp", "expm1", "log", "log1p", "tanh", "sigmoid", "dsigmoid", "softplus", "erf", "erfc", "sin", "cos",
-           "atan"]
+# the functions of one float (kernels also call pow, sigmoid_and_slope and erfc_and_gauss, which take or give two)
+__all__ = ["exp", "expm1", "log", "log1p", "tanh", "sigmoid", "dsigmoid", "softplus", "erf", "erfc", "gauss", "sin",
+           "cos", "atan"]
 
 inline = numba.njit(inline="always")
 
@@ -379,6 +380,7 @@ _ERFC_G32 = (0.21161265671253204, 0.21066372096538544, 0.20521129667758942, 0.12
              0.27274250984191895, -0.22795239090919495, 0.43108412623405457, -0.2866745889186859,
              0.06139957159757614)
 _ERFC_CLAMP32 = 10.125
+_GAUSS_CLAMP32 = 10.25       # exp(-a*a) underflows to 0 from a ~ 10.2
 _ERF_SMALL32 = 0.84375
 _ERF_R32 = (0.12837916612625122, -0.37612637877464294, 0.1128375232219696, -0.026862816885113716,
             0.005210250616073608, -0.0008256747387349606, 8.897237421479076e-05)
@@ -694,11 +696,13 @@ def _erfc64(x):
 
 @inline
 def _erfc32_of_abs(x):
-    """(|x|, erfc(|x|)) in float32: exp(-a*a) * m, m = t*G(t) ~ erfcx(a), t = 1/(1 + 3a/8); 0 from a ~ 10.055."""
-    zero, one, p, two_over_p, slope0, amax, up, down = _k(
-        x, (0.0, 1.0, _ERFC_T32, 2.0 / _ERFC_T32, 2.0 / math.sqrt(math.pi) / _ERFC_T32, _ERFC_CLAMP32, 64.0, 2.0**-64))
+    """(|x|, erfc(|x|), exp(-x*x)) in float32: erfc(a) = exp(-a*a) * m, m = t*G(t) ~ erfcx(a), t = 1/(1 + 3a/8);
+    erfc is 0 from a ~ 10.055, exp(-a*a) from 10.2."""
+    zero, one, p, two_over_p, slope0, amax, gmax, up, down = _k(
+        x, (0.0, 1.0, _ERFC_T32, 2.0 / _ERFC_T32, 2.0 / math.sqrt(math.pi) / _ERFC_T32, _ERFC_CLAMP32,
+            _GAUSS_CLAMP32, 64.0, 2.0**-64))
     a = _fabs(x)
-    at = _where(a < amax, a, zero)                             # beyond (and NaN): erfc(0), replaced by 0 below
+    at = _where(a < gmax, a, zero)                             # beyond (and NaN): a = 0, replaced by 0 below
     d = _fma(p, at, one)
     t = _fdiv(one, d)
     g = _poly(t, _k(x, _ERFC_G32))
@@ -713,27 +717,56 @@ def _erfc32_of_abs(x):
     hi = at * at
     lo = _fma(at, at, -hi)                                     # at*at == hi + lo exactly
     n, em = _exp_reduce_split(-hi, -lo)
-    # (m + dm) * e**r * 2**n, m added last; 2**n (down to 2**-148) as 2**(n+64) * 2**-64, both normal
-    y = (m + _fma(m, em, _fma(dm, em, dm))) * _pow2(n + up) * down
-    return a, _where(a < amax, y, zero)
+    # (m + dm) * e**r * 2**n, m added last; 2**n (down to 2**-152) as 2**(n+64) * 2**-64, both normal
+    scale = _pow2(n + up)
+    y = (m + _fma(m, em, _fma(dm, em, dm))) * scale * down
+    gauss = (one + em) * scale * down                          # exp(-a*a), bit for bit `gauss`
+    return a, _where(a < amax, y, zero), _where(a < gmax, gauss, zero)
 
 
 @inline
 def _erf32(x):
     """Error function in float32: x + x*R(x*x) for |x| < 0.84375, +-(1 - erfc(|x|)) beyond."""
     one = _k(x, 1.0)
-    a, y = _erfc32_of_abs(x)
+    a, y, _ = _erfc32_of_abs(x)
     small = _fma(x, _poly(x * x, _k(x, _ERF_R32)), x)         # one rounding: right for subnormal x too
     r = _where(a < _k(x, _ERF_SMALL32), small, _copysign(one - y, x))
     return _where(x == x, r, x)
 
 
 @inline
+def _erfc32_and_gauss(x):
+    """(erfc(x), exp(-x*x)) in float32: erfc(|x|), and 2 - erfc(|x|) for x < 0; exp(-x*x) from erfc's own exp."""
+    zero, two = _k(x, (0.0, 2.0))
+    _, y, gauss = _erfc32_of_abs(x)
+    return _where(x == x, _where(x < zero, two - y, y), x), _where(x == x, gauss, x)
+
+
+@inline
 def _erfc32(x):
     """Complementary error function in float32: erfc(|x|), and 2 - erfc(|x|) for x < 0."""
-    zero, two = _k(x, (0.0, 2.0))
-    _, y = _erfc32_of_abs(x)
-    return _where(x == x, _where(x < zero, two - y, y), x)
+    return _erfc32_and_gauss(x)[0]
+
+
+@inline
+def _gauss32(x):
+    """exp(-x*x) in float32: erfc's own exp(-a*a) (erfc's other work is dead code that LLVM removes)."""
+    return _erfc32_and_gauss(x)[1]
+
+
+@inline
+def _gauss64(x):
+    """exp(-x*x) in float64: exp(-hi - lo) with hi + lo = a*a exactly."""
+    cap = _k(x, 40.0)                                          # exp(-1600) is 0; NaN stays NaN
+    a = _fabs(x)
+    a = _where(a > cap, cap, a)
+    hi = a * a
+    return _exp2(-hi, -_fma(a, a, -hi))
+
+
+@inline
+def _erfc64_and_gauss(x):
+    return _erfc64(x), _gauss64(x)
 
 
 _OWN_FUNCTION = {"forceinline": True, "error_model": "numpy", "fastmath": {"contract"}}
@@ -759,6 +792,8 @@ def _by_dtype(for_float32, for_float64):
 
 _erf_by_dtype = _by_dtype(_erf32, _erf64)
 _erfc_by_dtype = _by_dtype(_erfc32, _erfc64)
+_gauss_by_dtype = _by_dtype(_gauss32, _gauss64)
+_erfc_and_gauss_by_dtype = _by_dtype(_erfc32_and_gauss, _erfc64_and_gauss)
 
 
 @inline
@@ -771,6 +806,21 @@ def erf(x):
 def erfc(x):
     """Complementary error function 1 - erf(x), relatively accurate in the right tail until it underflows."""
     return _erfc_by_dtype(x)
+
+
+@inline
+def gauss(x):
+    """exp(-x*x), the Gaussian, from x*x split exactly into hi + lo (an FMA): the exp of the rounded square,
+    exp(-(x*x)), would be off by up to x*x * 2**-24 relative (100 ulp near float32's underflow)."""
+    return _gauss_by_dtype(x)
+
+
+@inline
+def erfc_and_gauss(x):
+    """(erfc(x), gauss(x)): kernels call it where a formula needs both of the same argument (the normal CDF and
+    density of one x: GELU's derivative Phi(x) + x phi(x)). In float32 erfc's exp(-x*x) is the Gaussian, so one
+    exp serves both; bit for bit the separate functions' values."""
+    return _erfc_and_gauss_by_dtype(x)
 
 
 # ----------------------------------------------------------------------------------------------------------------
