@@ -1,10 +1,11 @@
 """Benchmark: forward and backward throughput of every pointwise activation, per backend, against memory speed.
 
 For each activation on n float32 elements: the NumPy reference, the Numba kernels and PyTorch's CPU kernel (when
-torch is installed and has the function), timed interleaved, medians over repeats. Throughput is reported in
-elements/s and in GB/s of memory traffic (forward reads x and writes y: 8 bytes per element; backward reads x and
-g and writes the gradient: 12), next to the machine's memory-copy bandwidth (np.copyto: 8 bytes per element),
-which no elementwise kernel can beat. A learnable activation gets a third direction, "parameters": the backward
+torch is installed and has the function), timed interleaved, medians over repeats spread over three passes of
+the whole table. Throughput is reported in elements/s and in GB/s of memory traffic (forward reads x and writes
+y: 8 bytes per element; backward reads x and g and writes the gradient: 12), next to the machine's memory-copy
+bandwidth (np.copyto: 8 bytes per element, the median of one measurement per pass), which no elementwise kernel
+can beat. A learnable activation gets a third direction, "parameters": the backward
 pass for x and every learnable parameter (the same 12 bytes per element: the parameters' gradients are sums).
 
 With device="cuda" (CuPy and a GPU needed) the same table compares, on the GPU, the reference formulas on CuPy
@@ -26,9 +27,12 @@ import numpy as np
 
 from minigrad import activations
 from minigrad.backends.reference import NumpyBackend
-from minigrad.bench.timing import interleaved, keep_freed_memory
+from minigrad.bench.timing import keep_freed_memory, samples, timings
 
 BYTES = {"forward": 8, "backward": 12, "parameters": 12}
+# the whole table is measured this many times over, each pass with a share of the repeats: a busy phase of a
+# shared machine (a minute or two) then moves a part of every row's samples, not all of a few rows'
+PASSES = 3
 # device -> (the reference, the generated kernels): the two backends each table compares
 PAIRS = {"cpu": ("numpy", "numba"), "cuda": ("cupy-arrays", "cupy")}
 LABELS = {"numpy": "NumPy", "numba": "Numba", "cupy-arrays": "CuPy arrays", "cupy": "CUDA kernels",
@@ -132,7 +136,7 @@ def copy_bandwidth(n: int, repeats: int, device: str = "cpu") -> float:
     xp = np if device == "cpu" else _gpu()
     src, dst = xp.ones(n, np.float32), xp.empty(n, np.float32)
     copy = {"copy": lambda: xp.copyto(dst, src)}
-    seconds = interleaved(copy if device == "cpu" else _synchronised(copy), repeats)["copy"].median
+    seconds = timings(samples(copy if device == "cpu" else _synchronised(copy), repeats))["copy"].median
     return 8 * n / seconds
 
 
@@ -152,13 +156,22 @@ def run(names: list[str] | None = None, log2_size: int = 22, repeats: int = 20,
     if device == "cuda":
         x, g = _gpu().asarray(x), _gpu().asarray(g)
     chosen = names or [s for s in activations.names("pointwise") if not activations.get(s).stochastic]
-    rows = []
-    for name in progress_bar(chosen, enabled=progress, desc="activations"):
-        spec = activations.get(name)
-        for direction in directions(spec):
-            timings = interleaved(_candidates(spec, x, g, direction, device), repeats)
-            rows.append(Row(name, direction, {k: t.median for k, t in timings.items()}))
-    return rows, copy_bandwidth(n, repeats, device), n
+    rows = [(name, direction) for name in chosen for direction in directions(activations.get(name))]
+    passes = min(PASSES, repeats)
+    times: dict[tuple[str, str], dict[str, list[float]]] = {row: {} for row in rows}
+    copies = []
+    with progress_bar(total=passes * len(rows), enabled=progress, desc="activations") as bar:
+        for p in range(passes):
+            share = repeats // passes + (p < repeats % passes)
+            for name, direction in rows:
+                candidates = _candidates(activations.get(name), x, g, direction, device)
+                for backend, values in samples(candidates, share, rounds=min(5, share)).items():
+                    times[name, direction].setdefault(backend, []).extend(values)
+                bar.update()
+            copies.append(copy_bandwidth(n, share, device))
+    table = [Row(name, direction, {k: t.median for k, t in timings(times[name, direction]).items()})
+             for name, direction in rows]
+    return table, float(np.median(copies)), n
 
 
 def pair(rows: list[Row]) -> tuple[str, str]:

@@ -44,21 +44,31 @@ def keep_freed_memory() -> None:
 
 
 def interleaved(candidates: dict[str, Callable[[], object]], repeats: int, rounds: int = 5) -> dict[str, Timing]:
-    """Time every candidate in turn, `rounds` times over, so slow phases of the machine hit them all alike.
+    """Time every candidate in turn, `rounds` times over, so slow phases of the machine hit them all alike."""
+    return timings(samples(candidates, repeats, rounds))
+
+
+def samples(candidates: dict[str, Callable[[], object]], repeats: int, rounds: int = 5) -> dict[str, list[float]]:
+    """Seconds per call of each candidate, timed in turn `rounds` times over (`repeats` calls each in all).
 
     Each turn starts with one untimed call: the previous candidate's worker threads may still be spinning on the
     cores (OpenMP runtimes, PyTorch's among them, busy-wait for a while after a parallel region), which measured
     here made the next candidate's first call 2x slower.
     """
     per_round = max(1, repeats // rounds)
-    samples: dict[str, list[float]] = {name: [] for name in candidates}
+    out: dict[str, list[float]] = {name: [] for name in candidates}
     for _ in range(rounds):
         for name, fn in candidates.items():
             fn()
             for _ in range(per_round):
                 start = time.perf_counter()
                 fn()
-                samples[name].append(time.perf_counter() - start)
+                out[name].append(time.perf_counter() - start)
+    return out
+
+
+def timings(samples: dict[str, list[float]]) -> dict[str, Timing]:
+    """Median and quartiles of each candidate's samples."""
     out = {}
     for name, values in samples.items():
         q1, median, q3 = np.percentile(values, [25, 50, 75])
