@@ -2,11 +2,12 @@
 
 For each activation on n float32 elements: the NumPy reference, the Numba kernels and PyTorch's CPU kernel (when
 torch is installed and has the function), timed interleaved, medians over repeats spread over three passes of
-the whole table. Throughput is reported in elements/s and in GB/s of memory traffic (forward reads x and writes
-y: 8 bytes per element; backward reads x and g and writes the gradient: 12), next to the machine's memory-copy
-bandwidth (np.copyto: 8 bytes per element, the median of one measurement per pass), which no elementwise kernel
-can beat. A learnable activation gets a third direction, "parameters": the backward
-pass for x and every learnable parameter (the same 12 bytes per element: the parameters' gradients are sums).
+the whole table, each in its own random order. Throughput is reported in elements/s and in GB/s of memory
+traffic (forward reads x and writes y: 8 bytes per element; backward reads x and g and writes the gradient: 12),
+next to the machine's memory-copy bandwidth (np.copyto: 8 bytes per element, the median of one measurement per
+pass), which no elementwise kernel can beat. A learnable activation gets a third direction, "parameters": the
+backward pass for x and every learnable parameter (the same 12 bytes per element: the parameters' gradients are
+sums).
 
 With device="cuda" (CuPy and a GPU needed) the same table compares, on the GPU, the reference formulas on CuPy
 arrays (one kernel launch and one temporary array per operation) with the generated CUDA kernels, against the
@@ -30,8 +31,9 @@ from minigrad.backends.reference import NumpyBackend
 from minigrad.bench.timing import keep_freed_memory, samples, timings
 
 BYTES = {"forward": 8, "backward": 12, "parameters": 12}
-# the whole table is measured this many times over, each pass with a share of the repeats: a busy phase of a
-# shared machine (a minute or two) then moves a part of every row's samples, not all of a few rows'
+# the whole table is measured this many times over, each pass with a share of the repeats and the rows in a new
+# random order: a busy phase of a shared machine (a minute or two, or one that recurs) then moves a part of every
+# row's samples, not all of a few rows'
 PASSES = 3
 # device -> (the reference, the generated kernels): the two backends each table compares
 PAIRS = {"cpu": ("numpy", "numba"), "cuda": ("cupy-arrays", "cupy")}
@@ -163,7 +165,8 @@ def run(names: list[str] | None = None, log2_size: int = 22, repeats: int = 20,
     with progress_bar(total=passes * len(rows), enabled=progress, desc="activations") as bar:
         for p in range(passes):
             share = repeats // passes + (p < repeats % passes)
-            for name, direction in rows:
+            for i in rng.permutation(len(rows)):
+                name, direction = rows[i]
                 candidates = _candidates(activations.get(name), x, g, direction, device)
                 for backend, values in samples(candidates, share, rounds=min(5, share)).items():
                     times[name, direction].setdefault(backend, []).extend(values)
