@@ -469,7 +469,7 @@ def _exp_finish(s, n, em, inside):
 
 @inline
 def _exp2(hi, lo):
-    """exp(hi + lo): float64 erf's tail exp(-a*a + ...)."""
+    """exp(hi + lo), lo a small correction to hi: float64 erf's tail exp(-a*a + ...), and gauss in float64."""
     _, _, _, x_min, x_max = _dt(hi, _EXP_K32, _EXP_K64)
     zero = _k(hi, 0.0)
     s = hi + lo
