@@ -15,7 +15,7 @@ function allowed to reorder its additions, so that the sum runs in SIMD lanes). 
 against per-element products summed by NumPy: 1.25x (Snake) to 4x (a degree-(5, 4) rational) faster, and the
 float64 sums are more accurate.
 
-A light kernel (a few dozen operations, none costly) is limited by memory, not arithmetic: for a large output it
+A light kernel (up to ~80 operations, none costly) is limited by memory, not arithmetic: for a large output it
 writes its results with streaming stores, which skip reading the output's old contents (`numba_stream.py`).
 """
 from __future__ import annotations
@@ -181,13 +181,13 @@ def kernel_source(spec: ActivationSpec, layout: Layout, dtype: np.dtype, wanted:
     if sums:
         lines += [f"    return ({''.join(f's_{key}, ' for key in sums)})"]
     driver = parallel_source("kernel", arrays, scalar_args, [sum_size] * len(sums))
-    return f"# vmath {_LIBRARY_VERSION}\n" + PRELUDE + f"STREAMS = {bool(streamed)}\n\n\n" + "\n".join(lines) + \
+    return f"# vmath + numba_stream {_LIBRARY_VERSION}\n" + PRELUDE + f"STREAMS = {bool(streamed)}\n\n\n" + "\n".join(lines) + \
         "\n\n\n" + driver
 
 
 def _streams(layout: Layout, outputs: dict) -> bool:
     """Whether the kernel writes its one output with streaming stores (when it is large): a flat array, no
-    parameter sums, and a body so light (no costly function, a few dozen operations) that memory, not
+    parameter sums, and a body so light (no costly function, at most STREAM_COST operations) that memory, not
     arithmetic, limits it."""
     order = [e for e in schedule(outputs.values()) if e.op not in ("const", "var")]
     if any(map(codegen.costly, order)) or set(outputs) - {"x", "out"} or layout.channels or layout.channels_last:
