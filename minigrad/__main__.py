@@ -6,6 +6,7 @@
     python -m minigrad bench engine      time an MLP training step: minigrad vs NumPy by hand vs PyTorch
     python -m minigrad bench activations forward, backward (and parameter-gradient) throughput of every
                                          activation, per backend (--device cuda: on a GPU)
+    python -m minigrad bench stream      when light kernels should write with streaming stores: plain vs streaming
     python -m minigrad bench siren       SIREN image fitting: training steps per second, NumPy vs Numba backend
     python -m minigrad bench kan         a B-spline KAN training step vs an MLP of the same parameter count
     python -m minigrad kernels --cuda gelu  the generated kernels of an activation (CUDA C; --numba: Numba)
@@ -55,6 +56,21 @@ def _bench_activations(args: argparse.Namespace) -> int | None:
     print(bench.markdown(rows, bandwidth, n))
     for path in bench.write(rows, bandwidth, n, args.out):
         print(f"wrote {path}")
+
+
+def _bench_stream(args: argparse.Namespace) -> int | None:
+    from minigrad import activations
+    from minigrad.bench import stream
+
+    names = args.only or ["relu"]
+    for name in names:
+        activations.get(name)
+    try:
+        results = stream.run(names, args.log2_sizes, args.alternations, progress=not args.quiet)
+    except ValueError as error:  # an activation whose kernels never stream
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    print(stream.markdown(results))
 
 
 def _kernels(args: argparse.Namespace) -> int:
@@ -162,6 +178,15 @@ def main(argv: list[str] | None = None) -> int:
                       help="cpu: NumPy, Numba, PyTorch; cuda: CuPy arrays vs the CUDA kernels, needs a GPU "
                            "(use --log2-size 26 there)")
     acts.set_defaults(run=_bench_activations)
+    streaming = targets.add_parser("stream", help="plain vs streaming stores of light kernels, one process each")
+    streaming.add_argument("--only", action="append", metavar="NAME", default=None,
+                           help="activation (repeatable; default relu)")
+    streaming.add_argument("--log2-sizes", type=_positive, nargs="+", default=[22, 23, 24],
+                           help="2^N float32 elements (default %(default)s)")
+    streaming.add_argument("--alternations", type=_positive, default=2,
+                           help="times the whole sequence of processes runs (default %(default)s)")
+    streaming.add_argument("--quiet", action="store_true", help="no progress bar")
+    streaming.set_defaults(run=_bench_stream)
     sir = targets.add_parser("siren", help="SIREN image fitting: training steps per second, NumPy vs Numba backend")
     sir.add_argument("--sizes", type=_positive, nargs="+", default=[64, 256],
                      help="image sizes, pixels per side (default %(default)s)")

@@ -4,24 +4,29 @@ An ordinary store to a cache line that is not in the cache first reads the line 
 ownership"), then overwrites it and later writes it back. For an output that is written whole, that read is
 wasted: out = relu(x) moves 12 bytes per float32 element instead of 8. A non-temporal store writes whole lines
 straight to memory and skips that read, but leaves nothing in the cache: the next kernel, which reads the
-output, finds it in memory. Measured on 2 cores with ReLU, float32, each variant in its own process:
+output, finds it in memory. Measured with `python -m minigrad bench stream --alternations 4 --log2-sizes 22 23 24
+25` (ReLU, float32, 2 cores; each variant in a process of its own, four runs of each; ms per call, the range over
+the runs, plain stores -> streaming stores, and the ratio of the medians):
 
 | elements per array | forward alone | backward alone | three forwards in a chain |
 |---|---|---|---|
-| 2^22 (16 MiB) | 0.78-0.86 -> 0.67-0.84 ms | 1.25-1.38 -> 1.05-1.06 ms | 2.6 -> 3.05 ms (the cache held it) |
-| 2^23 (32 MiB) | 2.1-2.5 -> 1.3-1.8 ms | 3.8-4.4 -> 2.1-2.7 ms | 6.4-7.2 -> 6.3-6.4 ms |
-| 2^24 (64 MiB) | 6.0-6.1 -> 3.3-3.9 ms | 8.0 -> 5.6-6.6 ms | 17.2-17.4 -> 11.9-12.7 ms |
+| 2^22 (16 MiB) | 0.58-1.12 -> 0.71-0.83 (0.94x) | 1.03-1.91 -> 0.86-1.14 (1.60x) | 1.73-3.38 -> 2.25-2.54 (1.00x) |
+| 2^23 (32 MiB) | 1.47-2.01 -> 1.39-1.62 (1.26x) | 2.42-2.89 -> 2.07-3.19 (1.01x) | 4.35-6.00 -> 4.32-6.23 (1.08x) |
+| 2^24 (64 MiB) | 3.57-4.23 -> 2.73-3.49 (1.30x) | 5.26-6.77 -> 5.29-7.35 (1.06x) | 13.19-15.12 -> 8.80-10.80 (1.60x) |
+| 2^25 (128 MiB) | 8.56-9.66 -> 5.59-7.39 (1.49x) | 11.95-14.06 -> 13.55-14.94 (0.91x) | 25.53-35.97 -> 16.78-21.05 (1.44x) |
 
-(two runs of each, plain stores -> streaming stores.) So a kernel streams from `STREAM_FROM` bytes of output,
-where chains no longer lose. (The caches that matter are the machine's: a larger last-level cache moves the
-crossing up; set `STREAM_FROM` to taste.)
+A chain at 16 MiB gains nothing (another run: 0.73x): the cache held the output for the next kernel. From 32 MiB
+the forward and the chain gain; the backward, which reads two arrays for the one it writes, saves at most a quarter
+of its traffic: 0.91-1.06x from 64 MiB in this run, 1.2-1.4x in an earlier one. So a kernel streams from
+`STREAM_FROM` bytes of output. (The caches that matter are the machine's: a larger last-level cache moves the
+crossing up; set `STREAM_FROM` to taste, and measure with the command above.)
 
-A kernel that streams computes a block of results into a small buffer, which stays in the L1 cache, and
-`stream` copies it out: whole, line-aligned lines with non-temporal vector stores, the partial lines at the
-ends with ordinary ones. The copy costs ~0.1 ns per element, so only kernels whose body is light stream (no
-transcendental function, a few dozen operations: the ReLU and hard-clip family, polynomials, short rationals);
-a heavier kernel is limited by its arithmetic, not by memory, and keeps plain stores (`numba_backend.py`). A
-kernel that streams has a plain loop too, for outputs below `STREAM_FROM`.
+A kernel that streams computes a block of results into a small buffer, which stays in the L1 cache, and `stream`
+copies it out: whole, line-aligned lines with non-temporal vector stores, the partial lines at the ends with
+ordinary ones. The copy costs ~0.1 ns per element, so only kernels whose body is light stream (no transcendental
+function, at most `numba_backend.STREAM_COST` operations: the ReLU and hard-clip family, polynomials, short
+rationals); a heavier kernel is limited by its arithmetic, not by memory, and keeps plain stores
+(`numba_backend.py`). A kernel that streams has a plain loop too, for outputs below `STREAM_FROM`.
 
 Non-temporal stores are weakly ordered: `fence` after the last one makes them visible to the other threads
 before the kernel returns.
