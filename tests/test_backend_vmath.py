@@ -209,6 +209,16 @@ def test_pairs_sharing_their_work_are_the_separate_functions_bit_for_bit(pair, f
 
 
 @pytest.mark.parametrize("dtype", DTYPES, ids=lambda d: d.__name__)
+def test_exp_of_a_nonpositive_argument_is_exp_bit_for_bit(dtype):
+    lowest = vmath._EXP_K32[3] if dtype == np.float32 else vmath._EXP_K64[3]
+    grid_exp = grid("exp", dtype)
+    z = np.concatenate([grid_exp[grid_exp <= 0], around([lowest, lowest / 1.2], dtype),
+                        np.array([-np.inf, -0.0, 0.0], dtype)])
+    assert np.array_equal(run("_exp_nonpositive", z), run("exp", z))
+    assert run("_exp_nonpositive", np.array([np.nan], dtype))[0] == 0  # the callers restore NaN themselves
+
+
+@pytest.mark.parametrize("dtype", DTYPES, ids=lambda d: d.__name__)
 def test_exp_overflows_exactly_where_the_result_exceeds_the_largest_float(dtype):
     x = around([EXP_MAX[dtype]], dtype, k=200)
     got = run("exp", x)
