@@ -5,21 +5,24 @@ ownership"), then overwrites it and later writes it back. For an output that is 
 wasted: out = relu(x) moves 12 bytes per float32 element instead of 8. A non-temporal store writes whole lines
 straight to memory and skips that read, but leaves nothing in the cache: the next kernel, which reads the
 output, finds it in memory. Measured with `python -m minigrad bench stream --alternations 4 --log2-sizes 22 23 24
-25` (ReLU, float32, 2 cores; each variant in a process of its own, four runs of each; ms per call, the range over
-the runs, plain stores -> streaming stores, and the ratio of the medians):
+25` (ReLU, float32, 2 cores of an AMD EPYC with a 32 MiB L3; each variant in a process of its own, four runs of
+each): streaming's speed-up, the ratio of the median ms per call (the command prints the ms and their ranges,
+which overlap widely on a shared machine; the forward at 2^24: 3.72-4.44 -> 2.83-3.29 ms):
 
-| elements per array | forward alone | backward alone | three forwards in a chain |
-|---|---|---|---|
-| 2^22 (16 MiB) | 0.58-1.12 -> 0.71-0.83 (0.94x) | 1.03-1.91 -> 0.86-1.14 (1.60x) | 1.73-3.38 -> 2.25-2.54 (1.00x) |
-| 2^23 (32 MiB) | 1.47-2.01 -> 1.39-1.62 (1.26x) | 2.42-2.89 -> 2.07-3.19 (1.01x) | 4.35-6.00 -> 4.32-6.23 (1.08x) |
-| 2^24 (64 MiB) | 3.57-4.23 -> 2.73-3.49 (1.30x) | 5.26-6.77 -> 5.29-7.35 (1.06x) | 13.19-15.12 -> 8.80-10.80 (1.60x) |
-| 2^25 (128 MiB) | 8.56-9.66 -> 5.59-7.39 (1.49x) | 11.95-14.06 -> 13.55-14.94 (0.91x) | 25.53-35.97 -> 16.78-21.05 (1.44x) |
+| elements | forward | backward | 3 forwards chained | 3 backwards chained |
+|---|---|---|---|---|
+| 2^22 (16 MiB) | 1.11x | 1.14x | 0.91x | 0.85x |
+| 2^23 (32 MiB) | 1.29x | 1.12x | 1.07x | 0.95x |
+| 2^24 (64 MiB) | 1.34x | 1.05x | 1.08x | 0.88x |
+| 2^25 (128 MiB) | 1.45x | 1.05x | 1.60x | 1.07x |
 
-A chain at 16 MiB gains nothing (another run: 0.73x): the cache held the output for the next kernel. From 32 MiB
-the forward and the chain gain; the backward, which reads two arrays for the one it writes, saves at most a quarter
-of its traffic: 0.91-1.06x from 64 MiB in this run, 1.2-1.4x in an earlier one. So a kernel streams from
-`STREAM_FROM` bytes of output. (The caches that matter are the machine's: a larger last-level cache moves the
-crossing up; set `STREAM_FROM` to taste, and measure with the command above.)
+At 16 MiB the chains lose (another run: 0.73x for the forwards): the cache held each output for the next kernel.
+From 32 MiB the forward gains alone and in a chain, hence `STREAM_FROM`. For a backward, which reads two arrays for
+the one it writes (streaming saves at most a quarter of its traffic), the two effects nearly cancel on this
+machine: 1.01-1.20x alone, 0.88-0.99x in a chain at 32-64 MiB over three runs of ReLU and softsign (on a 2-core Intel
+Xeon an earlier run measured 1.2-1.4x alone, chains not measured). Backward kernels stream on the same rule;
+measure with the command above (`--only` any light activation) before tuning `STREAM_FROM` for another machine: a
+larger last-level cache moves the crossing up.
 
 A kernel that streams computes a block of results into a small buffer, which stays in the L1 cache, and `stream`
 copies it out: whole, line-aligned lines with non-temporal vector stores, the partial lines at the ends with

@@ -5,8 +5,9 @@ A light Numba kernel writes an output of `numba_stream.STREAM_FROM` bytes or mor
 with plain stores (STREAM_FROM set beyond any array) and with streaming stores (STREAM_FROM = 0), timed
 
 - forward alone and backward alone (x's gradient): what a benchmark of one kernel sees;
-- three forwards chained, y = f(f(f(x))): what a network sees, where the next layer reads the output at once. A
-  plain store leaves the output in the cache for it; a streamed one sends it to memory, to be read back.
+- three forwards chained, y = f(f(f(x))), and their three backwards, each reading the gradient the one before
+  wrote: what a network sees, where the next kernel reads the output at once. A plain store leaves the output
+  in the cache for it; a streamed one sends it to memory, to be read back.
 
 Why one process per measurement: a streaming call leaves the memory it wrote out of the cache, and the allocator
 hands that memory to whatever runs next, so in one process the order of the variants decides the result
@@ -27,7 +28,7 @@ from typing import Callable
 import numpy as np
 
 VARIANTS = {"plain": 1 << 62, "streaming": 0}  # the STREAM_FROM of each variant, in bytes
-MEASURES = ("forward", "backward", "chain of three")
+MEASURES = ("forward", "backward", "3 forwards chained", "3 backwards chained")
 
 
 @dataclass(frozen=True)
@@ -84,8 +85,12 @@ def measure(name: str, log2_size: int, variant: str) -> dict[str, float]:
     def f(v: np.ndarray) -> np.ndarray:
         return backend.forward(spec, v, params)
 
-    candidates = {"forward": lambda: f(x), "backward": lambda: backend.backward(spec, x, g, params, ("x",)),
-                  "chain of three": lambda: f(f(f(x)))}
+    def df(v: np.ndarray, u: np.ndarray) -> np.ndarray:
+        return backend.backward(spec, v, u, params, ("x",))["x"]
+
+    y1, y2 = f(x), f(f(x))
+    candidates = {"forward": lambda: f(x), "backward": lambda: df(x, g), "3 forwards chained": lambda: f(f(f(x))),
+                  "3 backwards chained": lambda: df(x, df(y1, df(y2, g)))}
     calls = max(15, (1 << 25) // n)
     return {key: _median_ms(fn, calls) for key, fn in candidates.items()}
 
