@@ -18,17 +18,13 @@ import numpy as np
 import pytest
 
 numba = pytest.importorskip("numba")
-from minigrad.backends import vmath  # noqa: E402
+from minigrad.backends import vmath, vmath_accuracy  # noqa: E402
+from minigrad.backends.vmath_accuracy import ulp_distance  # noqa: E402
 
 MAX_ULP = 4
 REFERENCE_ERROR_F64 = {"erfc": 3}        # ulp by which the float64 reference itself can be off (see above)
 DTYPES = (np.float32, np.float64)
 FUNCTIONS = tuple(vmath.__all__)
-
-
-def _sigmoid(x):
-    e = np.exp(-np.abs(x))
-    return np.where(x >= 0, 1.0, e) / (1.0 + e)
 
 
 def _gauss(x):
@@ -41,12 +37,9 @@ def _dsigmoid(x):
 
 
 _erf, _erfc = (np.frompyfunc(f, 1, 1) for f in (math.erf, math.erfc))
-REFERENCE = {  # float64 -> float64
-    "exp": np.exp, "expm1": np.expm1, "log": np.log, "log1p": np.log1p, "tanh": np.tanh, "sigmoid": _sigmoid,
-    "dsigmoid": _dsigmoid,
-    "softplus": lambda x: np.logaddexp(x, 0.0), "erf": lambda x: _erf(x).astype(np.float64),
-    "erfc": lambda x: _erfc(x).astype(np.float64), "gauss": _gauss, "sin": np.sin, "cos": np.cos, "atan": np.arctan,
-}
+# the float32 sweep's references, made finer where float64 results are tested
+REFERENCE = {**vmath_accuracy.REFERENCE, "dsigmoid": _dsigmoid, "erf": lambda x: _erf(x).astype(np.float64),
+             "erfc": lambda x: _erfc(x).astype(np.float64), "gauss": _gauss}
 
 
 @functools.cache
@@ -70,20 +63,6 @@ def run(name, x, fastmath=False):
 def reference(name, x, dtype):
     with np.errstate(all="ignore"):
         return REFERENCE[name](np.asarray(x, np.float64)).astype(dtype)
-
-
-def ulp_distance(a, b):
-    """How many floats apart a and b are (same dtype; NaN pairs count 0, NaN vs number a huge number)."""
-    ints = np.int32 if a.dtype == np.float32 else np.int64
-    lo = np.iinfo(ints).min
-
-    def ordered(v):  # the bit patterns, made monotone in the value
-        bits = v.view(ints).astype(np.int64)
-        return np.where(bits < 0, np.int64(lo) - bits, bits)
-
-    d = np.abs(ordered(a) - ordered(b))
-    both_nan = np.isnan(a) & np.isnan(b)
-    return np.where(both_nan, 0, np.where(np.isnan(a) | np.isnan(b), np.iinfo(np.int64).max, d))
 
 
 def around(points, dtype, k=40):
@@ -147,6 +126,21 @@ def check_accuracy(name, dtype, fastmath=False):
     want = reference(name, x[worst:worst + 1], dtype)[0]
     bound = MAX_ULP + (REFERENCE_ERROR_F64.get(name, 0) if dtype == np.float64 else 0)
     assert d[worst] <= bound, f"{name}({x[worst]!r}) = {got[worst]!r}, reference {want!r}: {d[worst]} ulp"
+
+
+@pytest.mark.parametrize("name", FUNCTIONS)
+def test_float32_accuracy_over_a_sweep_of_all_bit_patterns(name):
+    """Every 4099th float32 bit pattern, NaNs, infinities and subnormals included: the bounds vmath documents for
+    all 2**32 inputs (`python -m minigrad.backends.vmath_accuracy` sweeps them all)."""
+    result = vmath_accuracy.sweep(name, stride=4099)
+    assert result.inputs > 500_000 and result.worst_ulp <= vmath_accuracy.BOUNDS[name], result
+
+
+def test_the_sweep_refuses_unknown_functions_and_strides():
+    with pytest.raises(ValueError, match="unknown function 'exp2'"):
+        vmath_accuracy.sweep("exp2")
+    with pytest.raises(ValueError, match="stride must be a positive integer"):
+        vmath_accuracy.sweep("exp", stride=0)
 
 
 NAN, INF = np.nan, np.inf
