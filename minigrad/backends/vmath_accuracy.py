@@ -13,7 +13,14 @@ its accuracy (beyond, see vmath's note on their reduction).
 The references are NumPy and SciPy in float64 (dsigmoid and gauss by their formulas): within a few float64 ulp of
 the exact values, 2**29 times finer than a float32 ulp. The tests hold the float32 functions to their documented
 bounds on a stride-4099 sweep (about a million inputs per function); the whole sweep, 2**32 inputs per function,
-takes a few minutes per function on 2 cores.
+takes 2.5-3.5 minutes per function on 2 cores. Its result on a 2-core AMD EPYC (worst ulp; how many of the 2**32
+inputs, 2382364672 for sin and cos, are more than 1 ulp off):
+
+| exp | expm1 | log | log1p | tanh | sigmoid | dsigmoid | softplus | erf | erfc | gauss | sin | cos | atan |
+|---|---|---|---|---|---|---|---|---|---|---|---|---|---|
+| 1; 0 | 2; 1437 | 1; 0 | 1; 0 | 2; 1310512 | 2; 241284 | 2; 54344 | 2; 1520 | 1; 0 | 3; 2746194 | 1; 0 | 1; 0 | 1; 0 | 1; 0 |
+
+(erfc: 317 inputs at 3 ulp, the first of them at x = 0.01617.)
 """
 from __future__ import annotations
 
