@@ -25,16 +25,14 @@ inputs, 2382364672 for sin and cos, are more than 1 ulp off):
 from __future__ import annotations
 
 import argparse
-import functools
 import sys
 from dataclasses import dataclass
 
-import numba
 import numpy as np
 import scipy.special
-from numba import prange
 
 from minigrad.backends import vmath
+from minigrad.backends.vmath_bench import parallel_map
 
 CHUNK = 1 << 24  # bit patterns per step: 64 MiB of float32 inputs, and as much again for the results
 TRIG_LIMIT = 32768.0  # sin/cos promise their accuracy for |x| below this
@@ -74,19 +72,6 @@ def ulp_distance(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return np.where(both_nan, 0, np.where(np.isnan(a) | np.isnan(b), np.iinfo(np.int64).max, d))
 
 
-@functools.cache
-def _kernel(name: str):
-    fn = getattr(vmath, name)
-
-    @numba.njit(parallel=True, error_model="numpy", fastmath={"contract"})
-    def apply(x, out):
-        for i in prange(x.size):
-            vmath.wide_vectors()
-            out[i] = fn(x[i])
-
-    return apply
-
-
 @dataclass(frozen=True)
 class Sweep:
     """The errors of one function over the inputs swept."""
@@ -109,7 +94,7 @@ def sweep(name: str, stride: int = 1) -> Sweep:
         raise ValueError(f"unknown function {name!r}: expected one of {', '.join(REFERENCE)}")
     if stride < 1:
         raise ValueError(f"stride must be a positive integer, got {stride}")
-    kernel = _kernel(name)
+    kernel = parallel_map(getattr(vmath, name))
     inputs, worst, worst_x, above = 0, -1, float("nan"), np.zeros(3, np.int64)
     for start in range(0, 1 << 32, CHUNK * stride):
         bits = np.arange(start, min(start + CHUNK * stride, 1 << 32), stride, dtype=np.uint64).astype(np.uint32)

@@ -61,8 +61,9 @@ CASES = {
 
 
 @functools.cache
-def _parallel_map(fn):
-    @numba.njit(parallel=True, error_model="numpy")
+def parallel_map(fn):
+    """out[i] = fn(x[i]) over all cores, compiled with the activation kernels' flags (contract, NumPy's errors)."""
+    @numba.njit(parallel=True, error_model="numpy", fastmath={"contract"})
     def kernel(x, out):
         for i in prange(x.size):
             vmath.wide_vectors()  # inside the loop: Numba compiles a parallel loop's body as a function of its own
@@ -71,7 +72,7 @@ def _parallel_map(fn):
     return kernel
 
 
-_copy = _parallel_map(inline(lambda x: x))
+_copy = parallel_map(inline(lambda x: x))
 
 
 def _time(call, repeats):
@@ -112,7 +113,7 @@ def _bench(n, repeats, names, dtypes, rng, rows):
         for name in names:
             ufunc, libm_fn, (lo, hi) = CASES[name]
             x = rng.uniform(lo, hi, n).astype(dtype)
-            libm_kernel, vmath_kernel = _parallel_map(libm_fn), _parallel_map(getattr(vmath, name))
+            libm_kernel, vmath_kernel = parallel_map(libm_fn), parallel_map(getattr(vmath, name))
             record(name, dtype, "numpy", _time(lambda: ufunc(x, out=out), repeats))
             record(name, dtype, "numba libm", _time(lambda: libm_kernel(x, out), repeats))
             record(name, dtype, "numba vmath", _time(lambda: vmath_kernel(x, out), repeats))

@@ -66,7 +66,8 @@ def _torch_function(spec) -> Callable | None:
     return None if inspect.isclass(target) else target  # torch.nn.Identity is a module, not a function
 
 
-def _params(spec) -> dict:
+def default_params(spec) -> dict:
+    """The activation's default parameters, lists as tuples (the form the kernels take)."""
     return {k: (tuple(v) if isinstance(v, list) else v) for k, v in spec.defaults().items()}
 
 
@@ -86,7 +87,7 @@ def directions(spec) -> tuple[str, ...]:
 
 
 def _candidates(spec, x, g, direction: str, device: str = "cpu") -> dict[str, Callable[[], object]]:
-    params = _params(spec)
+    params = default_params(spec)
     reference, kernels = NumpyBackend(), _kernels(device)
     base, fused = PAIRS[device]
     if direction == "forward":

@@ -21,9 +21,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-import time
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 
@@ -43,9 +41,10 @@ class Result:
 
 def _spec_and_params(name: str):
     from minigrad import activations
+    from minigrad.bench.activations import default_params
 
     spec = activations.get(name)
-    return spec, {k: (tuple(v) if isinstance(v, list) else v) for k, v in spec.defaults().items()}
+    return spec, default_params(spec)
 
 
 def streams(name: str) -> bool:
@@ -57,21 +56,11 @@ def streams(name: str) -> bool:
     return bool(compiled(spec, layout_of(spec, params, (1 << 10,)), np.dtype(np.float32), ()).STREAMS)
 
 
-def _median_ms(fn: Callable[[], object], calls: int) -> float:
-    fn()
-    times = []
-    for _ in range(calls):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return 1e3 * float(np.median(times))
-
-
 def measure(name: str, log2_size: int, variant: str) -> dict[str, float]:
     """In this process: median ms of each measure with the variant's stores (changes numba_stream.STREAM_FROM)."""
     from minigrad.backends import numba_stream
     from minigrad.backends.numba_backend import NumbaBackend
-    from minigrad.bench.timing import keep_freed_memory
+    from minigrad.bench.timing import keep_freed_memory, samples, timings
 
     keep_freed_memory()
     numba_stream.STREAM_FROM = VARIANTS[variant]
@@ -91,8 +80,8 @@ def measure(name: str, log2_size: int, variant: str) -> dict[str, float]:
     y1, y2 = f(x), f(f(x))
     candidates = {"forward": lambda: f(x), "backward": lambda: df(x, g), "3 forwards chained": lambda: f(f(f(x))),
                   "3 backwards chained": lambda: df(x, df(y1, df(y2, g)))}
-    calls = max(15, (1 << 25) // n)
-    return {key: _median_ms(fn, calls) for key, fn in candidates.items()}
+    times = timings(samples(candidates, max(15, (1 << 25) // n), rounds=1))  # each: a warm-up call, then all its calls
+    return {key: 1e3 * t.median for key, t in times.items()}
 
 
 def _child(name: str, log2_size: int, variant: str) -> Result:
