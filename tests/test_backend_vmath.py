@@ -221,6 +221,16 @@ def test_exp_overflows_exactly_where_the_result_exceeds_the_largest_float(dtype)
     assert np.array_equal(np.isinf(run("expm1", x)), np.isinf(got))
 
 
+def test_float32_softplus_polynomial_is_the_fit_its_comment_states():
+    # f + f*f*P(f) against log1p on [-1/4, 1/2), in float64 so that only the fit's own error is left, measured as
+    # the softplus result sees it: relative to log1p(f), or to ln2 + log1p(f) on the half that adds ln2
+    f = np.linspace(-0.25, 0.5, 200_001)[:-1]
+    fit = f + f * f * np.polynomial.polynomial.polyval(f, vmath._SOFTPLUS_P32)
+    result = np.where(f < 0, math.log(2.0) + np.log1p(f), np.log1p(f))
+    nonzero = f != 0
+    assert (np.abs(fit - np.log1p(f))[nonzero] / result[nonzero]).max() < 0.05 * 2.0**-24
+
+
 def test_erfc_stays_relatively_accurate_in_the_far_tail():
     x = np.array([5.0, 7.0, 9.0, 9.5, 10.0], np.float32)
     got = run("erfc", x)

@@ -43,6 +43,8 @@ sinf/cosf minimax polynomials; exp/expm1 use the Taylor series of expm1 on |r| <
 float32 erf/erfc are this module's own: erfc(a) = exp(-a*a) * t*G(t), t = 1/(1 + 3a/8), for every a = |x|
 (the shape of Numerical Recipes' erfcc, with a minimax polynomial G fitted to relative error and a correction
 for the rounding of t), erf(x) = x + x*R(x*x) near 0; one division, one exp, no coefficient selection.
+float32 softplus's log(1 + e**-|x|) is this module's own too: a polynomial of degree 8 on [-1/4, 1/2) after a
+reduction by one factor of 2, fitted to the relative error of the result (`_log1p_unit32`), no division.
 
 Where the caller knows the sign of exp's argument (e**-|x| in sigmoid, dsigmoid and softplus; expm1(2|x|) in
 tanh), the overflow and NaN cases are left out (`_exp_nonpositive`, `_expm1_finish`), and NaN is restored once at
@@ -343,6 +345,12 @@ _LOGSUB64 = (2.0**-1022, 2.0**54, -54.0, 54.0)
 
 # tanh: |x| beyond which tanh rounds to +-1
 _TANH_ONE = (10.0, 20.0)
+# float32 softplus: log(1+f) = f + f*f*P(f) on -1/4 <= f < 1/2, P fitted to the relative error of the result
+# (Lawson's iteration towards minimax; coefficients rounded to float32 one at a time, lowest first, the higher ones
+# refitted after each): at most 0.05 ulp from the fit itself
+_SOFTPLUS_P32 = (-0.5000001192092896, 0.33333489298820496, -0.2499927431344986, 0.19988174736499786,
+                 -0.166624054312706, 0.14535942673683167, -0.13103839755058289, 0.10072731971740723,
+                 -0.04143819585442543)
 
 # erf/erfc, float64 (fdlibm s_erf.c). Pieces in |x|: [0, 0.84375) erf = x + x*P/Q(x*x); [0.84375, 1.25)
 # erf = erx + P/Q(|x|-1); [1.25, 1/0.35) and [1/0.35, inf) erfc = exp(-x*x - 0.5625 + R/S(1/x**2)) / |x|.
@@ -663,20 +671,44 @@ def sigmoid_and_slope(x):
 
 @inline
 def softplus(x):
-    """log(1 + e**x) = max(x, 0) + log1p(e), e = exp(-|x|) in [0, 1]: log1p's reduction for that interval alone.
+    """log(1 + e**x) = max(x, 0) + log1p(e), e = exp(-|x|) in [0, 1]: log1p on that interval alone, by dtype.
+    None of log1p's special cases (x < -1, -1, 0, inf) can occur; NaN is restored at the end."""
+    zero = _k(x, 0.0)
+    y = _where(x > zero, x, zero) + _log1p_unit_by_dtype(_exp_nonpositive(-_fabs_to_normal_exp(x)))
+    return _where(x == x, y, x)
 
-    u = 1 + e is in [1, 2], so u = m * 2**k with k 0 or 1. For k = 0, log1p(e) = log(1 + f) with f = e exactly;
-    for k = 1, f = m - 1 (exact) and the rounding error c = e - (u - 1) of u is added as c/u, with 1/u on
+
+@inline
+def _log1p_unit32(x):
+    """log(1 + x) for x in [0, 1], float32, without a division: f = x for x < 1/2, else log(1 + x) =
+    ln2 + log(1 + f) with f = (x - 1)/2 (exact: Sterbenz), then f + f*f*P(f) on [-1/4, 1/2), P of degree 8.
+    The polynomial part is at most 0.4 of the result, so its rounding errors count less than an ulp. Where
+    x < 2**-26, log1p(x) rounds to x and the polynomial runs on 0 (no subnormal f*f). Measured on one core
+    (n = 2**16): softplus 1.3x as fast as with `_log1p_unit64`'s division and reduction, 2 ulp either way."""
+    zero, half, one = _k(x, (0.0, 0.5, 1.0))
+    ln2_hi, ln2_lo = _k(x, _LOG_K32)
+    above_half = x >= half
+    _, x_normal = _small_exp(x)
+    f = _where(above_half, (x - one) * half, x)
+    fp = _where(above_half, f, x_normal)
+    t = (fp * fp) * _poly(fp, _k(x, _SOFTPLUS_P32)) + _where(above_half, ln2_lo, zero)
+    return _where(above_half, ln2_hi, zero) + (f + t)
+
+
+@inline
+def _log1p_unit64(x):
+    """log(1 + x) for x in [0, 1], float64: log1p's reduction for that interval alone.
+
+    u = 1 + x is in [1, 2], so u = m * 2**k with k 0 or 1. For k = 0, log1p(x) = log(1 + f) with f = x exactly;
+    for k = 1, f = m - 1 (exact) and the rounding error c = x - (u - 1) of u is added as c/u, with 1/u on
     [sqrt 2, 2] taken from a line (within 3%: c is below half an ulp of u, so the error stays under 0.05 ulp).
-    None of log1p's special cases (x < -1, -1, 0, inf) can occur; NaN is restored at the end.
+    (A polynomial as in float32 would need degree ~21 here, more work than the one division.)
     """
     zero, one, line_at_0, line_slope = _k(x, (0.0, 1.0, 1.2071, 0.35355))
-    e = _exp_nonpositive(-_fabs_to_normal_exp(x))
-    u = one + e
+    u = one + x
     m, k = _log_reduce(u)
-    rest = _where(k == zero, zero, (e - (u - one)) * (line_at_0 - line_slope * u))
-    y = _where(x > zero, x, zero) + _log_kernel(_where(k == zero, e, m - one), k, rest)
-    return _where(x == x, y, x)
+    rest = _where(k == zero, zero, (x - (u - one)) * (line_at_0 - line_slope * u))
+    return _log_kernel(_where(k == zero, x, m - one), k, rest)
 
 
 # ----------------------------------------------------------------------------------------------------------------
@@ -822,6 +854,7 @@ _erf_by_dtype = _by_dtype(_erf32, _erf64)
 _erfc_by_dtype = _by_dtype(_erfc32, _erfc64)
 _gauss_by_dtype = _by_dtype(_gauss32, _gauss64)
 _erfc_and_gauss_by_dtype = _by_dtype(_erfc32_and_gauss, _erfc64_and_gauss)
+_log1p_unit_by_dtype = _by_dtype(_log1p_unit32, _log1p_unit64)
 
 
 @inline
