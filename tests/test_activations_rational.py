@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import math
 
+import mpmath as mp
 import numpy as np
 import pytest
 from scipy import integrate, linalg, special
@@ -179,6 +180,19 @@ def test_fourier_series_closed_form_periodicity_and_bound():
     y = f("fourier", np.linspace(0, 2 * np.pi, 10001), a=a, b=b)
     assert low <= y.min() and y.max() <= high
     assert params_gradcheck("fourier", X[::20], a=list(a), b=list(b))
+
+
+def test_fourier_harmonics_by_rotation_stay_accurate_far_out_and_lengths_are_checked():
+    # cos(kx), sin(kx) by angle addition: exact to ~k ulp of 1 for the float64 x itself, even at |x| ~ 1e4 where
+    # cos(k*x) of the rounded product k*x drifts (a sin/cos of mpmath is the truth)
+    x = np.array([1e4 + 0.1, -12345.678, 3.0e3 / 7])
+    a, b = (0.0, 0.3, -0.2, 0.7), (0.1, 0.5, -0.4)
+    with mp.workdps(40):
+        exact = [float(sum(ak * mp.cos(k * mp.mpf(xi)) + bk * mp.sin(k * mp.mpf(xi))
+                           for k, ak, bk in zip(range(1, 4), a[1:], b))) for xi in x]
+    np.testing.assert_allclose(f("fourier", x, a=a, b=b), exact, rtol=0, atol=2e-15)
+    with pytest.raises(ValueError, match="a needs one entry more than b; got 3 and 3"):
+        F.fourier(mg.tensor(x), a=(0.1, 0.2, 0.3), b=(0.1, 0.2, 0.3))
 
 
 def test_fourier_default_is_the_authors_shifted_cosine_series():

@@ -120,8 +120,9 @@ def _multi_level(m, x, thresholds):
 
 
 def _step_slopes(m, x, thresholds) -> list:
-    """s(x - t_k) s(t_k - x) for each threshold t_k: the slope of each step of the staircase."""
-    return [m.sigmoid(x - thresholds[k]) * m.sigmoid(thresholds[k] - x) for k in range(len(thresholds))]
+    """s(x - t_k) s(t_k - x) for each threshold t_k: the slope of each step of the staircase (m.dsigmoid: one exp
+    per step, shared with the step's own sigmoid where a kernel needs both)."""
+    return [m.dsigmoid(x - thresholds[k]) for k in range(len(thresholds))]
 
 
 ACTIVATIONS = [

@@ -184,12 +184,34 @@ def _hermite_range(p: dict) -> tuple[float, float]:
     return _polynomial_range(np.polynomial.hermite_e.herme2poly(scaled))
 
 
+def _harmonics(m, x, count: int) -> list:
+    """[(cos kx, sin kx) for k = 0..count], from one cosine and sine by the angle-addition rule
+    cos((k+1)x) = cos kx cos x - sin kx sin x, sin((k+1)x) = sin kx cos x + cos kx sin x: a rotation, whose
+    rounding errors add up to about k ulp (absolute), where cos(k*x) itself would first round k*x (an error of
+    k |x| ulp in the angle: 3e-3 at x = 1e4 in float32). One range reduction instead of 2 count."""
+    c, s = m.cos(x), m.sin(x)
+    pairs = [(1.0, 0.0), (c, s)]
+    while len(pairs) <= count:
+        ck, sk = pairs[-1]
+        pairs.append((ck * c - sk * s, sk * c + ck * s))
+    return pairs[:count + 1]
+
+
+def _fourier_waves(m, x, a, b) -> list:
+    if len(a) != len(b) + 1:
+        raise ValueError(f"fourier: a holds a_0..a_K and b holds b_1..b_K, so a needs one entry more than b; "
+                         f"got {len(a)} and {len(b)}")
+    return _harmonics(m, x, len(b))
+
+
 def _fourier(m, x, a, b):
-    return a[0] + sum(a[k] * m.cos(k * x) + b[k - 1] * m.sin(k * x) for k in range(1, len(a)))
+    waves = _fourier_waves(m, x, a, b)
+    return a[0] + sum(a[k] * waves[k][0] + b[k - 1] * waves[k][1] for k in range(1, len(a)))
 
 
 def _fourier_slope(m, x, a, b):
-    return sum(k * (b[k - 1] * m.cos(k * x) - a[k] * m.sin(k * x)) for k in range(1, len(a)))
+    waves = _fourier_waves(m, x, a, b)
+    return sum(k * (b[k - 1] * waves[k][0] - a[k] * waves[k][1]) for k in range(1, len(a)))
 
 
 def _fourier_bound(p: dict) -> tuple[float, float]:
@@ -405,15 +427,16 @@ ACTIVATIONS = [
         params=(Param("a", FOURIER_COS, "a_0..a_K: the constant and the cosine coefficients", learnable=True),
                 Param("b", FOURIER_SIN, "b_1..b_K: the sine coefficients", learnable=True)),
         f=_fourier, df=_fourier_slope,
-        dparams={"a": lambda m, x, a, b: [1.0] + [m.cos(k * x) for k in range(1, len(a))],
-                 "b": lambda m, x, a, b: [m.sin(k * x) for k in range(1, len(a))]},
+        dparams={"a": lambda m, x, a, b: [c for c, _ in _fourier_waves(m, x, a, b)],
+                 "b": lambda m, x, a, b: [s for _, s in _fourier_waves(m, x, a, b)[1:]]},
         range=_fourier_bound,
         monotonic=False, paper=ORTHO_PAPER,
         notes="A learnable truncated Fourier series: bounded and 2 pi-periodic. The range is the bound "
               "|a_0| + sum_k sqrt(a_k^2 + b_k^2). For z ~ N(0, 1), E[cos^2(k z)] = (1 + e^(-2k^2))/2 and "
               "E[sin^2(k z)] = (1 - e^(-2k^2))/2 give the output variance an initialisation controls. The "
               "default is the authors' initialisation for degree 3: c cos(k x - pi/4) / k! with "
-              "c = 1/sqrt(I_0(2)) (the gain of GELU), plus a constant.",
+              "c = 1/sqrt(I_0(2)) (the gain of GELU), plus a constant. cos(k x) and sin(k x) come from one "
+              "cosine and sine by angle addition (a rotation per k): one range reduction for all harmonics.",
         uncertain="The card marks the normalisation [P]; the default follows the authors' torchortho library "
                   "with its learnable frequencies fixed to k.",
     ),
