@@ -18,7 +18,7 @@ import numpy as np
 import pytest
 
 numba = pytest.importorskip("numba")
-from minigrad.backends import vmath, vmath_accuracy  # noqa: E402
+from minigrad.backends import vmath, vmath_accuracy, vmath_fit  # noqa: E402
 from minigrad.backends.vmath_accuracy import ulp_distance  # noqa: E402
 
 MAX_ULP = 4
@@ -229,6 +229,14 @@ def test_float32_softplus_polynomial_is_the_fit_its_comment_states():
     result = np.where(f < 0, math.log(2.0) + np.log1p(f), np.log1p(f))
     nonzero = f != 0
     assert (np.abs(fit - np.log1p(f))[nonzero] / result[nonzero]).max() < 0.05 * 2.0**-24
+
+
+def test_the_fit_command_reproduces_the_softplus_coefficients():
+    # least squares through LAPACK may differ in the last bits between machines: a float32 ulp of slack each
+    fit = vmath_fit.softplus_fit()
+    got = np.array(fit.coefficients, np.float32).view(np.int32).astype(np.int64)
+    committed = np.array(vmath._SOFTPLUS_P32, np.float32).view(np.int32).astype(np.int64)
+    assert np.abs(got - committed).max() <= 1 and fit.error < 0.05
 
 
 def test_erfc_stays_relatively_accurate_in_the_far_tail():

@@ -44,7 +44,8 @@ float32 erf/erfc are this module's own: erfc(a) = exp(-a*a) * t*G(t), t = 1/(1 +
 (the shape of Numerical Recipes' erfcc, with a minimax polynomial G fitted to relative error and a correction
 for the rounding of t), erf(x) = x + x*R(x*x) near 0; one division, one exp, no coefficient selection.
 float32 softplus's log(1 + e**-|x|) is this module's own too: a polynomial of degree 8 on [-1/4, 1/2) after a
-reduction by one factor of 2, fitted to the relative error of the result (`_log1p_unit32`), no division.
+reduction by one factor of 2, fitted to the relative error of the result (`_log1p_unit32`; the fit is
+`vmath_fit.py`), no division.
 
 Where the caller knows the sign of exp's argument (e**-|x| in sigmoid, dsigmoid and softplus; expm1(2|x|) in
 tanh), the overflow and NaN cases are left out (`_exp_nonpositive`, `_expm1_finish`), and NaN is restored once at
@@ -348,7 +349,7 @@ _LOGSUB64 = (2.0**-1022, 2.0**54, -54.0, 54.0)
 _TANH_ONE = (10.0, 20.0)
 # float32 softplus: log(1+f) = f + f*f*P(f) on -1/4 <= f < 1/2, P fitted to the relative error of the result
 # (Lawson's iteration towards minimax; coefficients rounded to float32 one at a time, lowest first, the higher ones
-# refitted after each): at most 0.05 ulp from the fit itself
+# refitted after each): at most 0.05 ulp from the fit itself. `python -m minigrad.backends.vmath_fit` refits them
 _SOFTPLUS_P32 = (-0.5000001192092896, 0.33333489298820496, -0.2499927431344986, 0.19988174736499786,
                  -0.166624054312706, 0.14535942673683167, -0.13103839755058289, 0.10072731971740723,
                  -0.04143819585442543)
