@@ -45,6 +45,13 @@ def _elephant(m, x, a, inner, outer):
     return m.where(z <= 1.0, inner(m.minimum(z, 1.0)), outer(1.0 / m.maximum(z, 1.0)))
 
 
+def _over_square(t, q):
+    """t / (1 + t q)^2: with t = q^(d-1) it is q^(d-1) / (1 + q^d)^2, and with q = 1 and t = r^d, r^d / (1 + r^d)^2,
+    from one power each. (The two sides of elephant's derivative then take their power of one selected base and
+    exponent: one pow per element, where q^(d-1) and q^d would be two.)"""
+    return t / (1.0 + t * q) ** 2
+
+
 def _monotone_triplet(x, activation, activation_weights):
     """Split the last dimension into convex / concave / saturated units, as the MonoDense layer does."""
     from minigrad import functional  # the registry is complete once a function runs
@@ -197,7 +204,7 @@ ACTIVATIONS = [
                       domain=Interval(1.0, closed_low=False))),
         f=lambda m, x, a, d: _elephant(m, x, a, lambda q: 1.0 / (1.0 + q ** d), lambda r: r ** d / (1.0 + r ** d)),
         df=lambda m, x, a, d: -m.sign(x) * (d / a) * _elephant(
-            m, x, a, lambda q: q ** (d - 1.0) / (1.0 + q ** d) ** 2, lambda r: r ** (d + 1.0) / (1.0 + r ** d) ** 2),
+            m, x, a, lambda q: _over_square(q ** (d - 1.0), q), lambda r: r * _over_square(r ** d, 1.0)),
         range=(0.0, 1.0), monotonic=False, symmetry="even",
         paper="Elephant Neural Networks: Born to Be a Continual Learner",
         notes="A bump: f(0) = 1, f(+-a) = 1/2, and both f and f' are ~0 for |x| >> a, so an update only touches "
