@@ -142,9 +142,10 @@ def _golu_f(m, x):
 
 
 def _golu_df(m, x):
-    clamped = m.maximum(x, -GOLU_CLAMP)
-    e = m.exp(-clamped)
-    return m.exp(-e) + x * m.exp(-clamped - e)
+    # e = e^-x of the clamped x stays finite (<= e^30), so e exp(-e) is 0, never inf * 0, where exp(-e) underflows
+    e = m.exp(-m.maximum(x, -GOLU_CLAMP))
+    gate = m.exp(-e)
+    return gate + x * (e * gate)
 
 
 # ---- SAU: leaky relu smoothed by a Gaussian of width sigma --------------------------------------------
@@ -267,8 +268,9 @@ ACTIVATIONS = [
         paper="Gompertz Linear Units: Leveraging Asymmetry for Enhanced Learning Dynamics",
         notes="An asymmetric gate: exp(-e^-x) is 1/e at 0, creeps up on the left and saturates fast on the right. "
               "Minimum -W(1) e^(-1/W(1)) = -0.09726 at x = -W(1) = -0.56714. For x << 0, e^-x overflows and "
-              "x e^-x exp(-e^-x) would be (-big) inf 0 = NaN: the derivative uses the fused exponent "
-              "x exp(-x - e^-x), and x is clamped at -30, where every term has long underflowed to 0.",
+              "x e^-x exp(-e^-x) would be (-big) inf 0 = NaN: x is clamped at -30 inside the exponentials, where "
+              "every term has long underflowed to 0 and e^-x = e^30 is still finite, so the derivative is "
+              "exp(-e)(1 + x e) with e = e^-x from two exponentials.",
     ),
     ActivationSpec(
         name="sau", family="smooth", kind="pointwise", catalog_id="C6",
