@@ -186,7 +186,7 @@ def check_special_values(name, dtype, fastmath=False):
 
 @pytest.mark.parametrize("dtype", DTYPES, ids=lambda d: d.__name__)
 @pytest.mark.parametrize("pair, first, second", [("sigmoid_and_slope", "sigmoid", "dsigmoid"),
-                                                 ("erfc_and_gauss", "erfc", "gauss"), ("sincos", "sin", "cos")])
+                                                 ("erfc_and_gauss", "erfc", "gauss")])
 def test_pairs_sharing_their_work_are_the_separate_functions_bit_for_bit(pair, first, second, dtype):
     both_at_once = getattr(vmath, pair)
 

@@ -84,8 +84,7 @@ from numba import types
 from numba.core import cgutils, errors
 from numba.extending import intrinsic, overload
 
-# the functions of one float (kernels also call pow, sigmoid_and_slope, erfc_and_gauss and sincos, which take or
-# give two)
+# the functions of one float (kernels also call pow, sigmoid_and_slope and erfc_and_gauss, which take or give two)
 __all__ = ["exp", "expm1", "log", "log1p", "tanh", "sigmoid", "dsigmoid", "softplus", "erf", "erfc", "gauss", "sin",
            "cos", "atan"]
 
@@ -933,9 +932,9 @@ def _cos_kernel(r, tail):
 
 
 @inline
-def _reduce_quadrant(x):
-    """(q, r, tail) with x = q*pi/2 + (r + tail), |r| <= ~pi/4: Cody-Waite reduction with a four-part pi/2."""
-    zero = _k(x, 0.0)
+def _sin_quadrant(x, shift):
+    """sin(x + shift*pi/2): Cody-Waite reduction x = q*pi/2 + (r + tail), then the kernel of the quadrant."""
+    zero, quarter, one, two, three, four = _k(x, (0.0, 0.25, 1.0, 2.0, 3.0, 4.0))
     inv_pio2, p1, p2, p3, p4 = _dt(x, _TRIG_K32, _TRIG_K64)
     q = _rint(x * inv_pio2) + zero                             # + 0: q is never -0, so x - q*p1 keeps x's sign
     r = x - q * p1                                             # exact
@@ -953,40 +952,23 @@ def _reduce_quadrant(x):
     lost = _fabs(x) >= _dt(x, _TRIG_HUGE[0], _TRIG_HUGE[1])  # the reduction means nothing: keep the result
     y0 = _where(lost, x - x, y0)                               # finite (r = 0); x - x is NaN for +-inf
     y1 = _where(lost, zero, y1)
-    return q, y0, y1
-
-
-@inline
-def _quadrant_value(j, sin_r, cos_r):
-    """sin(j*pi/2 + r) from sin r and cos r, for a whole number j."""
-    quarter, one, two, three, four = _k(sin_r, (0.25, 1.0, 2.0, 3.0, 4.0))
+    j = q + shift
     j = j - four * _floor(j * quarter)                         # quadrant 0..3 (exact in floating point)
-    v = _where((j == one) | (j == three), cos_r, sin_r)
+    odd = (j == one) | (j == three)
+    v = _where(odd, _cos_kernel(y0, y1), _sin_kernel(y0, y1))
     return _where(j >= two, -v, v)
 
 
 @inline
 def sin(x):
     """Sine (accurate for |x| <= 25735 in float32, 1.3e7 in float64; see the module docstring beyond)."""
-    return sincos(x)[0]
+    return _where(x == _k(x, 0.0), x, _sin_quadrant(x, _k(x, 0.0)))
 
 
 @inline
 def cos(x):
     """Cosine (accurate for |x| <= 25735 in float32, 1.3e7 in float64; see the module docstring beyond)."""
-    return sincos(x)[1]
-
-
-@inline
-def sincos(x):
-    """(sin(x), cos(x)) from one reduction: cos(x) = sin(x + pi/2) is the next quadrant's value of the same two
-    kernels. Kernels call it where a formula needs both (a rotation by x, a derivative of sin(wx)); LLVM drops the
-    half a caller does not use, so `sin` and `cos` are this function too."""
-    one = _k(x, 1.0)
-    q, y0, y1 = _reduce_quadrant(x)
-    sin_r, cos_r = _sin_kernel(y0, y1), _cos_kernel(y0, y1)
-    return (_where(x == _k(x, 0.0), x, _quadrant_value(q, sin_r, cos_r)),  # sin(-0) = -0
-            _quadrant_value(q + one, sin_r, cos_r))
+    return _sin_quadrant(x, _k(x, 1.0))
 
 
 # ----------------------------------------------------------------------------------------------------------------
