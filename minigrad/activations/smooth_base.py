@@ -36,7 +36,8 @@ INF = math.inf
 # ---- shared pieces ---------------------------------------------------------------------------------------
 def normal_pdf(m, x):
     """Standard normal density phi(x) = gauss(x / sqrt 2) / sqrt(2 pi). gauss is even: its argument is written as
-    normal_cdf's, -x / sqrt 2, so that a kernel needing both computes them from one exp (`vmath.erfc_and_gauss`)."""
+    normal_cdf's, -x / sqrt 2, so that a kernel needing both computes them from one exp (in float32 vmath's erfc
+    and gauss share it, and the compiler merges the two)."""
     return m.gauss(-x / SQRT_2) * INV_SQRT_2PI
 
 

@@ -31,7 +31,9 @@ class Target:
     x ** y with an exponent that is not a small constant. Arithmetic and comparisons are written alike in Python
     and C (& and | on truth values: no short-circuit branch in a vectorised loop). `pairs` names functions that
     compute two m.<name> functions of the same argument at once, returning both (a tuple): sigmoid(t) and
-    dsigmoid(t) share their exp, erfc(t) and gauss(t) = exp(-t*t) theirs.
+    dsigmoid(t) share their exp. Only where the separate functions differ in form is a pair needed (sigmoid caps
+    |t|, dsigmoid does not): identical work, as erfc(t) and gauss(t) share in float32 or sin(t) and cos(t) in
+    every dtype, the compiler merges by itself once the functions are inlined.
     """
 
     calls: dict[str, str]
@@ -52,7 +54,7 @@ NUMBA = Target(
     where="({1} if {0} else {2})",
     negation="(not {0})",
     power="vm.pow({0}, {1})",
-    pairs={("sigmoid", "dsigmoid"): "vm.sigmoid_and_slope", ("erfc", "gauss"): "vm.erfc_and_gauss"},
+    pairs={("sigmoid", "dsigmoid"): "vm.sigmoid_and_slope"},
 )
 
 

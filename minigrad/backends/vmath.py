@@ -84,7 +84,7 @@ from numba import types
 from numba.core import cgutils, errors
 from numba.extending import intrinsic, overload
 
-# the functions of one float (kernels also call pow, sigmoid_and_slope and erfc_and_gauss, which take or give two)
+# the functions of one float (kernels also call pow and sigmoid_and_slope, which take or give two)
 __all__ = ["exp", "expm1", "log", "log1p", "tanh", "sigmoid", "dsigmoid", "softplus", "erf", "erfc", "gauss", "sin",
            "cos", "atan"]
 
@@ -797,7 +797,9 @@ def _erf32(x):
 
 @inline
 def _erfc32_and_gauss(x):
-    """(erfc(x), exp(-x*x)) in float32: erfc(|x|), and 2 - erfc(|x|) for x < 0; exp(-x*x) from erfc's own exp."""
+    """(erfc(x), exp(-x*x)) in float32: erfc(|x|), and 2 - erfc(|x|) for x < 0; exp(-x*x) from erfc's own exp.
+    `erfc` and `gauss` each take their half; a kernel that needs both of one argument (the normal CDF and density
+    of GELU's derivative) computes the shared exp once, as LLVM merges the identical inlined work."""
     zero, two = _k(x, (0.0, 2.0))
     _, y, gauss = _erfc32_of_abs(x)
     return _where(x == x, _where(x < zero, two - y, y), x), _where(x == x, gauss, x)
@@ -825,11 +827,6 @@ def _gauss64(x):
     return _exp2(-hi, -_fma(a, a, -hi))
 
 
-@inline
-def _erfc64_and_gauss(x):
-    return _erfc64(x), _gauss64(x)
-
-
 _OWN_FUNCTION = {"forceinline": True, "error_model": "numpy", "fastmath": {"contract"}}
 
 
@@ -854,7 +851,6 @@ def _by_dtype(for_float32, for_float64):
 _erf_by_dtype = _by_dtype(_erf32, _erf64)
 _erfc_by_dtype = _by_dtype(_erfc32, _erfc64)
 _gauss_by_dtype = _by_dtype(_gauss32, _gauss64)
-_erfc_and_gauss_by_dtype = _by_dtype(_erfc32_and_gauss, _erfc64_and_gauss)
 _log1p_unit_by_dtype = _by_dtype(_log1p_unit32, _log1p_unit64)
 
 
@@ -875,14 +871,6 @@ def gauss(x):
     """exp(-x*x), the Gaussian, from x*x split exactly into hi + lo (an FMA): the exp of the rounded square,
     exp(-(x*x)), would be off by up to x*x * 2**-24 relative (100 ulp near float32's underflow)."""
     return _gauss_by_dtype(x)
-
-
-@inline
-def erfc_and_gauss(x):
-    """(erfc(x), gauss(x)): kernels call it where a formula needs both of the same argument (the normal CDF and
-    density of one x: GELU's derivative Phi(x) + x phi(x)). In float32 erfc's exp(-x*x) is the Gaussian, so one
-    exp serves both; bit for bit the separate functions' values."""
-    return _erfc_and_gauss_by_dtype(x)
 
 
 # ----------------------------------------------------------------------------------------------------------------
