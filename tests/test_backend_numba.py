@@ -223,6 +223,16 @@ def test_a_function_called_in_both_branches_of_a_select_is_called_once():
     assert cuda.count("atan") == 1
 
 
+def test_the_parameter_shift_rule_adds_no_sine_or_cosine():
+    # daruan's gradients shift one rotation by +-pi/2 at a time: cos and sin of the shifted angle are -+sin and
+    # +-cos of the forward's, so the backward kernels call as many sines and cosines as the forward
+    def trig(wanted):
+        loop = _loop_of("daruan", wanted)
+        return loop.count("vm.sin("), loop.count("vm.cos(")
+
+    assert trig(("x",)) == trig(("x", "theta", "weight", "bias")) == trig(())
+
+
 def test_selects_are_rewritten_only_where_that_saves_a_call():
     m, x, y = symbolic.SymbolMath(), symbolic.var("x"), symbolic.var("y")
 

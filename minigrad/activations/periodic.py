@@ -89,12 +89,15 @@ def _gates(x, theta, weight, bias):
     return gates + [("z", theta[2 * len(weight)]), ("y", theta[2 * len(weight) + 1])]
 
 
-def _expect_z(m, gates, shifted=None, shift=0.0):
+def _expect_z(m, gates, shifted=None, turn=0):
     """<Z> after the gates: each gate exp(-i angle P/2) rotates the Bloch vector by `angle` about axis P.
-    `shifted` names one gate whose angle moves by `shift` (for the parameter-shift rule)."""
+    `shifted` names one gate whose angle moves by a quarter turn, pi/2 (turn = 1) or -pi/2 (turn = -1), for the
+    parameter-shift rule."""
     vx, vy, vz = 1.0, 0.0, 0.0
     for index, (axis, angle) in enumerate(gates):
-        c, s = _turn(m, angle + shift if index == shifted else angle)
+        c, s = _turn(m, angle)
+        if index == shifted:
+            c, s = (-s, c) if turn > 0 else (s, -c)  # cos(a +- pi/2) = -+sin a, sin(a +- pi/2) = +-cos a
         if axis == "z":
             vx, vy = c * vx - s * vy, s * vx + c * vy
         else:
@@ -103,8 +106,11 @@ def _expect_z(m, gates, shifted=None, shift=0.0):
 
 
 def _shift_rule(m, gates, index):
-    """d<Z>/d(angle of gate `index`) = (<Z>(angle + pi/2) - <Z>(angle - pi/2)) / 2, exact for rotations."""
-    return (_expect_z(m, gates, index, math.pi / 2) - _expect_z(m, gates, index, -math.pi / 2)) / 2.0
+    """d<Z>/d(angle of gate `index`) = (<Z>(angle + pi/2) - <Z>(angle - pi/2)) / 2, exact for rotations.
+
+    The shifted gate's cosine and sine come from its own by the quarter-turn identities, exactly: no sine or
+    cosine beyond the forward pass's, and no rounding of angle +- pi/2 (which for a large angle would move it)."""
+    return (_expect_z(m, gates, index, 1) - _expect_z(m, gates, index, -1)) / 2.0
 
 
 def _data_gates(weight):
