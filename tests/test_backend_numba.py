@@ -218,6 +218,7 @@ def test_a_function_called_in_both_branches_of_a_select_is_called_once():
     assert _loop_of("cauchy_sigmoid", ()).count("vm.atan(") == 1
     assert _loop_of("elephant", ()).count("vm.pow(") == 1
     assert _loop_of("elephant", ("x",)).count("vm.pow(") == 1  # q**(d-1) and r**d merged
+    assert _loop_of("xatlu", ("x", "alpha")).count("vm.atan(") == 1  # the gate and 2 gate - 1 share theirs
     spec = activations.get("cauchy_sigmoid")
     cuda = cuda_codegen.kernel(spec, layout_of(spec, params_of(spec), (8,)), np.float32).device_function
     assert cuda.count("atan") == 1

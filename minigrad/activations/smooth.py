@@ -12,8 +12,9 @@ from __future__ import annotations
 import math
 
 from minigrad.activations import smooth_base
-from minigrad.activations.smooth_base import (cauchy_cdf, INF, QUICK_GELU_SCALE, SILU_MIN, SQRT_2, dgelu_exact, dswish,
-                                              dswish_dbeta, gelu_exact, minimum_of, normal_cdf, normal_pdf, swish)
+from minigrad.activations.smooth_base import (INF, QUICK_GELU_SCALE, SILU_MIN, SQRT_2, cauchy_angle, cauchy_cdf,
+                                              dgelu_exact, dswish, dswish_dbeta, gelu_exact, minimum_of, normal_cdf,
+                                              normal_pdf, swish)
 from minigrad.activations.spec import NONNEGATIVE, POSITIVE, ActivationSpec, Interval, Param
 
 LIPSWISH_SCALE = 1.1
@@ -41,7 +42,14 @@ def _atlu_slope(m, x):
                    cauchy_cdf(m, x) + x / (math.pi * (1.0 + x * x)))
 
 
-ARCTAN_GATE = (cauchy_cdf, _atlu_slope, lambda m, x: 2.0 * m.atan(x) / math.pi)
+def _centred_cauchy_cdf(m, x):
+    """2 g - 1 = 2 arctan(x) / pi, from `cauchy_cdf`'s arctan: 2 arctan(-1/x) / pi - 1 left of x = -1, where the
+    value is below -1/2 (no cancellation), so that a kernel needing g too calls arctan once for both."""
+    left, a = cauchy_angle(m, x)
+    return m.where(left, 2.0 * a / math.pi - 1.0, 2.0 * a / math.pi)
+
+
+ARCTAN_GATE = (cauchy_cdf, _atlu_slope, _centred_cauchy_cdf)
 NORMAL_GATE = (normal_cdf, dgelu_exact, lambda m, x: m.erf(x / SQRT_2))
 LOGISTIC_GATE = (lambda m, x: m.sigmoid(x), lambda m, x: dswish(m, x, 1.0), lambda m, x: m.tanh(0.5 * x))
 

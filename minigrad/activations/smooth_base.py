@@ -46,9 +46,18 @@ def normal_cdf(m, x):
     return 0.5 * m.erfc(-x / SQRT_2)
 
 
+def cauchy_angle(m, x):
+    """(left, a): left = x < -1, and a = arctan(-1/x) there, arctan(x) elsewhere. The Cauchy CDF and its centred
+    form 2 arctan(x)/pi are written from this one arctan of a selected argument (a kernel evaluates both branches
+    of a select: an arctan in each would be two per element)."""
+    left = x < -1.0
+    return left, m.atan(m.where(left, -1.0 / m.minimum(x, -1.0), x))
+
+
 def cauchy_cdf(m, x):
     """1/2 + arctan(x)/pi; left of x = -1 as arctan(-1/x)/pi, which keeps its relative precision as it -> 0."""
-    return m.where(x < -1.0, m.atan(-1.0 / m.minimum(x, -1.0)) / math.pi, 0.5 + m.atan(x) / math.pi)
+    left, a = cauchy_angle(m, x)
+    return m.where(left, a / math.pi, 0.5 + a / math.pi)
 
 
 def sech2(m, u):
