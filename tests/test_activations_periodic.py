@@ -164,6 +164,26 @@ def test_daruan_parameter_shift_gradients_match_finite_differences():
     assert params_gradcheck("daruan", np.linspace(-2, 2, 9), **params)
 
 
+def test_daruan_gradients_are_the_parameter_shift_rule_of_a_state_vector_simulation():
+    # d<Z>/d(angle) = (<Z>(angle + pi/2) - <Z>(angle - pi/2)) / 2 for every rotation, run on the 2x2 complex
+    # simulation. A data angle w x + b moves with b: the bias gradient is its shift rule, the weight's x times it
+    x = np.linspace(-3, 3, 13)
+    params = {"theta": [0.3, -1.2, 2.0, 0.7, -0.4, 1.1], "weight": [1.5, -0.5], "bias": [0.1, -0.3]}
+    tensors = {k: mg.tensor(np.asarray(v), requires_grad=True) for k, v in params.items()}
+    F.daruan(mg.tensor(x), **tensors).sum().backward()
+
+    def shift_rule(name, i):
+        ends = [_state_vector_daruan(x, **{**params, name: [v + turn * np.pi / 2 * (j == i)
+                                                                for j, v in enumerate(params[name])]})
+                for turn in (1, -1)]
+        return (ends[0] - ends[1]) / 2
+
+    for name, scale in (("theta", 1.0), ("bias", 1.0), ("weight", x)):
+        expected = [np.sum(scale * shift_rule("bias" if name == "weight" else name, i))
+                    for i in range(len(params[name]))]
+        np.testing.assert_allclose(tensors[name].grad.numpy(), expected, atol=1e-12, err_msg=name)
+
+
 def test_daruan_spectrum_is_bounded_by_the_sum_of_the_data_weights():
     # <Z> is a trigonometric polynomial whose frequencies are sums of +-w_l: with w = (1, 1) none exceeds 2
     x = np.linspace(0, 2 * np.pi, 256, endpoint=False)

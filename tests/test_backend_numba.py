@@ -225,8 +225,8 @@ def test_a_function_called_in_both_branches_of_a_select_is_called_once():
 
 
 def test_the_parameter_shift_rule_adds_no_sine_or_cosine():
-    # daruan's gradients shift one rotation by +-pi/2 at a time: cos and sin of the shifted angle are -+sin and
-    # +-cos of the forward's, so the backward kernels call as many sines and cosines as the forward
+    # daruan's gradients are the parameter-shift rule, whose shifted cosines and sines are -+sin and +-cos of the
+    # forward's: taken by an adjoint sweep over the forward's rotations, they need no sine or cosine of their own
     def trig(wanted):
         loop = _loop_of("daruan", wanted)
         return loop.count("vm.sin("), loop.count("vm.cos(")

@@ -89,28 +89,40 @@ def _gates(x, theta, weight, bias):
     return gates + [("z", theta[2 * len(weight)]), ("y", theta[2 * len(weight) + 1])]
 
 
-def _expect_z(m, gates, shifted=None, turn=0):
-    """<Z> after the gates: each gate exp(-i angle P/2) rotates the Bloch vector by `angle` about axis P.
-    `shifted` names one gate whose angle moves by a quarter turn, pi/2 (turn = 1) or -pi/2 (turn = -1), for the
-    parameter-shift rule."""
-    vx, vy, vz = 1.0, 0.0, 0.0
-    for index, (axis, angle) in enumerate(gates):
-        c, s = _turn(m, angle)
-        if index == shifted:
-            c, s = (-s, c) if turn > 0 else (s, -c)  # cos(a +- pi/2) = -+sin a, sin(a +- pi/2) = +-cos a
-        if axis == "z":
-            vx, vy = c * vx - s * vy, s * vx + c * vy
-        else:
-            vx, vz = c * vx + s * vz, c * vz - s * vx
-    return vz
+def _rotate(axis, c, s, v):
+    """The Bloch vector v turned by the angle of cosine c and sine s about `axis` ("z" or "y"): the gate
+    exp(-i angle P/2) acting on the state."""
+    vx, vy, vz = v
+    if axis == "z":
+        return c * vx - s * vy, s * vx + c * vy, vz
+    return c * vx + s * vz, vy, c * vz - s * vx
 
 
-def _shift_rule(m, gates, index):
-    """d<Z>/d(angle of gate `index`) = (<Z>(angle + pi/2) - <Z>(angle - pi/2)) / 2, exact for rotations.
+def _bloch_path(m, gates):
+    """The Bloch vectors after each gate, from |+> = (1, 0, 0) on, and each gate's (cos, sin)."""
+    turns = [_turn(m, angle) for _, angle in gates]
+    path = [(1.0, 0.0, 0.0)]
+    for (axis, _), (c, s) in zip(gates, turns):
+        path.append(_rotate(axis, c, s, path[-1]))
+    return path, turns
 
-    The shifted gate's cosine and sine come from its own by the quarter-turn identities, exactly: no sine or
-    cosine beyond the forward pass's, and no rounding of angle +- pi/2 (which for a large angle would move it)."""
-    return (_expect_z(m, gates, index, 1) - _expect_z(m, gates, index, -1)) / 2.0
+
+def _angle_slopes(m, gates):
+    """d<Z>/d(angle) for every gate: the parameter-shift rule (<Z>(a + pi/2) - <Z>(a - pi/2)) / 2, exact for
+    rotations, computed for all gates in one backward sweep (the adjoint method).
+
+    A shift by +-pi/2 turns a gate's cosine and sine into -+sin a, +-cos a, so the rule's difference is the
+    rotation's derivative: with v the Bloch vector after gate k and u = R_(k+1)^T ... R_n^T e_z (what <Z> reads
+    of it), the slope is u . (axis x v), i.e. u_y v_x - u_x v_y for a z gate and u_x v_z - u_z v_x for a y gate.
+    No sine or cosine beyond the forward's, and ~10 operations per gate, where running the circuit twice per
+    gate would cost a number of operations growing as the square of the gate count."""
+    path, turns = _bloch_path(m, gates)
+    u = (0.0, 0.0, 1.0)
+    slopes = []
+    for (axis, _), (c, s), v in zip(reversed(gates), reversed(turns), reversed(path[1:])):
+        slopes.append(u[1] * v[0] - u[0] * v[1] if axis == "z" else u[0] * v[2] - u[2] * v[0])
+        u = _rotate(axis, c, -s, u)                            # R^T is the turn by -angle
+    return slopes[::-1]
 
 
 def _data_gates(weight):
@@ -118,27 +130,28 @@ def _data_gates(weight):
 
 
 def _daruan(m, x, theta, weight, bias):
-    return _expect_z(m, _gates(x, theta, weight, bias))
+    """<Z> after the circuit: the z component of the last Bloch vector."""
+    return _bloch_path(m, _gates(x, theta, weight, bias))[0][-1][2]
 
 
 def _daruan_dx(m, x, theta, weight, bias):
-    gates = _gates(x, theta, weight, bias)
-    return sum(w * _shift_rule(m, gates, g) for w, g in zip(weight, _data_gates(weight)))
+    slopes = _angle_slopes(m, _gates(x, theta, weight, bias))
+    return sum(w * slopes[g] for w, g in zip(weight, _data_gates(weight)))
 
 
 def _daruan_dtheta(m, x, theta, weight, bias):
-    gates = _gates(x, theta, weight, bias)
-    return [_shift_rule(m, gates, g) for g in range(len(gates)) if g % 3 != 2]
+    slopes = _angle_slopes(m, _gates(x, theta, weight, bias))
+    return [slope for g, slope in enumerate(slopes) if g % 3 != 2]
 
 
 def _daruan_dweight(m, x, theta, weight, bias):
-    gates = _gates(x, theta, weight, bias)
-    return [x * _shift_rule(m, gates, g) for g in _data_gates(weight)]
+    slopes = _angle_slopes(m, _gates(x, theta, weight, bias))
+    return [x * slopes[g] for g in _data_gates(weight)]
 
 
 def _daruan_dbias(m, x, theta, weight, bias):
-    gates = _gates(x, theta, weight, bias)
-    return [_shift_rule(m, gates, g) for g in _data_gates(weight)]
+    slopes = _angle_slopes(m, _gates(x, theta, weight, bias))
+    return [slopes[g] for g in _data_gates(weight)]
 
 
 SIREN_PAPER = "Implicit Neural Representations with Periodic Activation Functions"
