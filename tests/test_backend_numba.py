@@ -46,6 +46,18 @@ def test_per_channel_parameters_match_the_reference(shape):
     np.testing.assert_allclose(got["weight"], ref["weight"], rtol=1e-12)
 
 
+def test_an_infinite_upstream_gradient_on_a_flat_piece_is_nan_on_both_backends():
+    # the documented product g * df (activations/pointwise.py), not PyTorch's mask: inf * 0 is NaN
+    x = np.array([-2.0, 0.0, 0.5, 3.0], np.float32)
+    g = np.full_like(x, np.inf)
+    for name, expected in (("relu", [np.nan, np.nan, np.inf, np.inf]), ("hardtanh", [np.nan, np.inf, np.inf, np.nan])):
+        spec = activations.get(name)
+        for backend in (NUMBA, REFERENCE):
+            with np.errstate(invalid="ignore"):
+                got = backend.backward(spec, x, g, spec.defaults(), ("x",))["x"]
+            np.testing.assert_array_equal(got, expected, err_msg=f"{name} on {backend.name}")
+
+
 def test_numba_is_the_default_and_numpy_can_be_chosen():
     assert {k: v for k, v in backends.available().items() if k != "cupy"} == {"numpy": "available", "numba": "available"}
     assert backends.current_name() == "numba"

@@ -4,6 +4,13 @@ Forward evaluates the declaration's `f` with the current backend (see `minigrad.
 the upstream gradient by `df` (and by `dparams[name]` for each parameter that needs a gradient), again with the
 backend — unless the graph is being recorded (`create_graph=True`): then those derivatives are evaluated with
 Tensor ops, so that they can be differentiated again.
+
+The product is taken as it is on every backend, g * df also where df is 0: an infinite or NaN upstream gradient
+gives NaN there, as PyTorch's smooth functions do where their derivative underflows to 0 (sigmoid, ELU, GELU far
+to the left). PyTorch's piecewise-linear ones (ReLU, hardtanh, the shrinks) select instead, and return 0 on their
+flat pieces. Masking here would cost every
+NumPy backward a select (~10x its multiplication on a random mask), to change only gradients that are already
+infinite or NaN: the gradient through ReLU of a finite upstream gradient is the same in both.
 """
 from __future__ import annotations
 
