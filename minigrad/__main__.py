@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import Callable
 
 
 def _layer_sizes(text: str) -> tuple[int, ...]:
@@ -34,6 +35,34 @@ def _positive(text: str) -> int:
     return int(text)
 
 
+def _integer_in(low: int, high: int, unit: str) -> Callable[[str], int]:
+    """An argparse type: an integer from low to high (`unit` says what it counts), else a usage error."""
+    def parse(text: str) -> int:
+        n = int(text) if text.isdigit() else -1
+        if not low <= n <= high:
+            raise argparse.ArgumentTypeError(f"expected an integer from {low} to {high} ({unit}), got {text!r}")
+        return n
+
+    return parse
+
+
+_log2_size = _integer_in(4, 30, "2^N elements")  # below 2^4 a call is all overhead; 2^30 is 4 GiB an array
+_image_side = _integer_in(8, 1024, "pixels per side")  # SIREN: a million coordinates through every layer at 1024
+
+
+def _unknown_activation(names: list[str]) -> int | None:
+    """2, after saying which name is not a declared activation (with suggestions), before any timing; else None."""
+    from minigrad import activations
+
+    for name in names:
+        try:
+            activations.get(name)
+        except ValueError as error:
+            print(f"error: {error}", file=sys.stderr)
+            return 2
+    return None
+
+
 def _bench_engine(args: argparse.Namespace) -> None:
     from minigrad.bench import engine
 
@@ -42,11 +71,10 @@ def _bench_engine(args: argparse.Namespace) -> None:
 
 
 def _bench_activations(args: argparse.Namespace) -> int | None:
-    from minigrad import activations
     from minigrad.bench import activations as bench
 
-    for name in args.only or []:
-        activations.get(name)  # an unknown name fails here, with suggestions, before any timing
+    if _unknown_activation(args.only or []):
+        return 2
     try:
         rows, bandwidth, n = bench.run(args.only, args.log2_size, args.repeats, progress=not args.quiet,
                                        device=args.device)
@@ -59,12 +87,11 @@ def _bench_activations(args: argparse.Namespace) -> int | None:
 
 
 def _bench_stream(args: argparse.Namespace) -> int | None:
-    from minigrad import activations
     from minigrad.bench import stream
 
     names = args.only or ["relu"]
-    for name in names:
-        activations.get(name)
+    if _unknown_activation(names):
+        return 2
     try:
         results = stream.run(names, args.log2_sizes, args.alternations, progress=not args.quiet)
     except ValueError as error:  # an activation whose kernels never stream
@@ -124,7 +151,7 @@ def _bench_kan(args: argparse.Namespace) -> None:
     print(kan.report(kan.run(grid=args.grid, k=args.k, repeats=args.repeats)))
 
 
-def _zoo(args: argparse.Namespace) -> None:
+def _zoo(args: argparse.Namespace) -> int | None:
     from minigrad import zoo
     from minigrad.activations import table
 
@@ -132,8 +159,14 @@ def _zoo(args: argparse.Namespace) -> None:
         Path(args.table).parent.mkdir(parents=True, exist_ok=True)
         Path(args.table).write_text(table.markdown())
         print(f"wrote {args.table}")
-    for path in zoo.draw(args.out, args.family or None, progress=not args.quiet):
+    try:
+        drawn = zoo.draw(args.out, args.family or None, progress=not args.quiet)
+    except ValueError as error:  # an unknown family
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    for path in drawn:
         print(f"wrote {path}")
+    return None
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -170,7 +203,7 @@ def main(argv: list[str] | None = None) -> int:
     engine.set_defaults(run=_bench_engine)
     acts = targets.add_parser("activations", help="throughput of every pointwise activation: NumPy, Numba, PyTorch")
     acts.add_argument("--only", action="append", metavar="NAME", help="just this activation (repeatable)")
-    acts.add_argument("--log2-size", type=_positive, default=22, help="2^N float32 elements (default %(default)s)")
+    acts.add_argument("--log2-size", type=_log2_size, default=22, help="2^N float32 elements (default %(default)s)")
     acts.add_argument("--repeats", type=_positive, default=20, help="timed calls per backend (default %(default)s)")
     acts.add_argument("--out", default="build/bench", help="folder for table.md, table.csv, throughput.png")
     acts.add_argument("--quiet", action="store_true", help="no progress bar")
@@ -181,14 +214,14 @@ def main(argv: list[str] | None = None) -> int:
     streaming = targets.add_parser("stream", help="plain vs streaming stores of light kernels, one process each")
     streaming.add_argument("--only", action="append", metavar="NAME", default=None,
                            help="activation (repeatable; default relu)")
-    streaming.add_argument("--log2-sizes", type=_positive, nargs="+", default=[22, 23, 24],
+    streaming.add_argument("--log2-sizes", type=_log2_size, nargs="+", default=[22, 23, 24],
                            help="2^N float32 elements (default %(default)s)")
     streaming.add_argument("--alternations", type=_positive, default=2,
                            help="times the whole sequence of processes runs (default %(default)s)")
     streaming.add_argument("--quiet", action="store_true", help="no progress bar")
     streaming.set_defaults(run=_bench_stream)
     sir = targets.add_parser("siren", help="SIREN image fitting: training steps per second, NumPy vs Numba backend")
-    sir.add_argument("--sizes", type=_positive, nargs="+", default=[64, 256],
+    sir.add_argument("--sizes", type=_image_side, nargs="+", default=[64, 256],
                      help="image sizes, pixels per side (default %(default)s)")
     sir.add_argument("--repeats", type=_positive, default=10,
                      help="timed steps per backend and size (default %(default)s)")

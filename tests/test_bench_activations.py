@@ -18,9 +18,22 @@ def test_cli_writes_table_csv_and_plot(tmp_path, capsys):
     assert "wrote" in capsys.readouterr().out
 
 
-def test_unknown_activation_is_refused_before_timing():
-    with pytest.raises(ValueError, match="unknown activation 'gelu2'; did you mean gelu"):
-        main(["bench", "activations", "--only", "gelu2"])
+def test_unknown_activation_is_refused_before_timing(capsys):
+    assert main(["bench", "activations", "--only", "gelu2"]) == 2
+    assert "unknown activation 'gelu2'; did you mean gelu" in capsys.readouterr().err
+    assert main(["bench", "stream", "--only", "gelu2"]) == 2
+    assert "unknown activation 'gelu2'" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("argv, expected", [
+    (["activations", "--log2-size", "3"], "from 4 to 30 (2^N elements), got '3'"),
+    (["activations", "--log2-size", "40"], "from 4 to 30 (2^N elements), got '40'"),
+    (["stream", "--log2-sizes", "x"], "from 4 to 30 (2^N elements), got 'x'"),
+    (["siren", "--sizes", "100000"], "from 8 to 1024 (pixels per side), got '100000'")])
+def test_a_size_out_of_range_is_refused_by_the_parser(argv, expected, capsys):
+    with pytest.raises(SystemExit):
+        main(["bench", *argv])
+    assert f"expected an integer {expected}" in capsys.readouterr().err
 
 
 def test_summary_is_a_geometric_mean_of_speedups():

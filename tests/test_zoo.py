@@ -38,3 +38,4 @@ def test_cli_draws_a_family(tmp_path):
 def test_unknown_family_is_refused(tmp_path):
     with pytest.raises(ValueError, match="unknown families \\['relus'\\]; the families are"):
         zoo.draw(tmp_path, ["relus"], progress=False)
+    assert main(["zoo", "--out", str(tmp_path), "--family", "relus", "--quiet"]) == 2  # the command says so
