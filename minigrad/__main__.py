@@ -241,7 +241,11 @@ def main(argv: list[str] | None = None) -> int:
     kernels.set_defaults(run=_kernels)
 
     args = parser.parse_args(argv)
-    return args.run(args) or 0
+    try:
+        return args.run(args) or 0
+    except MemoryError as error:  # sizes the machine cannot hold (NumPy says how much it asked for)
+        print(f"error: out of memory: {error}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

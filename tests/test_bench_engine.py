@@ -45,3 +45,10 @@ def test_cli_rejects_bad_arguments(argv, capsys):
     with pytest.raises(SystemExit):
         main(["bench", "engine", *argv])
     assert "expected" in capsys.readouterr().err
+
+
+def test_cli_reports_a_size_the_machine_cannot_hold(capsys):
+    # a 10^8 x 10^8 weight matrix (80 PB) is more than any address space: refused at once, whatever the system's
+    # overcommit policy, and the command says so in one line
+    assert main(["bench", "engine", "--sizes", "100000000-100000000-2", "--repeats", "1"]) == 2
+    assert capsys.readouterr().err.startswith("error: out of memory: Unable to allocate")
