@@ -329,6 +329,26 @@ def test_a_parameter_outside_its_domain_is_refused_with_the_allowed_range(name, 
         getattr(F, name)(x, **{param: value})
 
 
+VECTOR_PARAMS = [(n, p.name) for n in POINTWISE for p in spec_of(n).params if isinstance(p.default, tuple)]
+
+
+@pytest.mark.parametrize("name, param", VECTOR_PARAMS)
+def test_a_vector_parameter_of_another_length_works_or_is_refused_by_name(name, param):
+    # no IndexError from deep inside a formula, no extra entries silently ignored: either every entry counts
+    # (the output changes with the extra one) or the declaration's check says what the lengths must be
+    x = mg.tensor(np.linspace(-2, 2, 9))
+    default = spec_of(name).param(param).default
+    for value in ((), default + (0.7,)):
+        try:
+            y = getattr(F, name)(x, **{param: value}).numpy()
+        except ValueError as error:
+            assert str(error).startswith(f"{name}: "), error
+            continue
+        assert np.all(np.isfinite(y))
+        if value:
+            assert not np.array_equal(y, getattr(F, name)(x).numpy()), f"{name}: the extra {param} entry is ignored"
+
+
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 @pytest.mark.parametrize("name", ["relu", "sigmoid", "tanh", "softplus"])
 def test_engine_primitives_and_catalog_declarations_agree(name, dtype):

@@ -17,7 +17,7 @@ from __future__ import annotations
 import math
 
 from minigrad.activations.smooth_base import sech2
-from minigrad.activations.spec import POSITIVE, ActivationSpec, Param
+from minigrad.activations.spec import POSITIVE, ActivationSpec, Param, count
 
 SNAKE_EPS = 1e-9  # BigVGAN's `no_div_by_zero`, added to the divisor rather than guarding the division
 SNAKE_ALPHA = Param("alpha", 1.0, "frequency, one value or one per channel (dimension 1)", learnable=True,
@@ -127,6 +127,18 @@ def _angle_slopes(m, gates):
 
 def _data_gates(weight):
     return [3 * layer + 2 for layer in range(len(weight))]
+
+
+def _daruan_check(p: dict) -> str | None:
+    """L data layers (one weight each) need L biases and 2 (L + 1) angles."""
+    layers = count(p["weight"])
+    if layers == 0:
+        return "weight needs one value per re-uploading layer, at least one, got none"
+    if count(p["bias"]) != layers:
+        return f"bias needs one value per data weight ({layers}), got {count(p['bias'])}"
+    if count(p["theta"]) != 2 * (layers + 1):
+        return f"theta needs 2 (L + 1) = {2 * (layers + 1)} angles for L = {layers} layers, got {count(p['theta'])}"
+    return None
 
 
 def _daruan(m, x, theta, weight, bias):
@@ -275,6 +287,7 @@ ACTIVATIONS = [
                       learnable=True),
                 Param("weight", (1.0, 1.0), "the data weights w_l, one per re-uploading layer", learnable=True),
                 Param("bias", (0.0, 0.0), "the data offsets b_l, one per re-uploading layer", learnable=True)),
+        check=_daruan_check,
         f=_daruan, df=_daruan_dx,
         dparams={"theta": _daruan_dtheta, "weight": _daruan_dweight, "bias": _daruan_dbias},
         range=(-1.0, 1.0), monotonic=False,

@@ -23,7 +23,7 @@ from functools import partial
 
 import numpy as np
 
-from minigrad.activations.spec import POSITIVE, ActivationSpec, Kink, Param
+from minigrad.activations.spec import POSITIVE, ActivationSpec, Kink, Param, count, nonempty
 from minigrad.device import array_module
 from minigrad.tensor import Tensor
 
@@ -138,6 +138,15 @@ def _nora_coefficients(numerator, denominator, numerator_scale, numerator_direct
     return a, b
 
 
+def _nora_check(p: dict) -> str | None:
+    """Each direction has one entry per coefficient it moves."""
+    for coefficients, direction in (("numerator", "numerator_direction"), ("denominator", "denominator_direction")):
+        if count(p[direction]) != count(p[coefficients]):
+            return (f"{direction} needs one entry per {coefficients} coefficient ({count(p[coefficients])}), "
+                    f"got {count(p[direction])}")
+    return nonempty("numerator")(p)
+
+
 def _nora(m, x, **p):
     return _rational(m, x, *_nora_coefficients(**p))
 
@@ -198,10 +207,14 @@ def _harmonics(m, x, count: int) -> list:
     return pairs[:count + 1]
 
 
+def _fourier_check(p: dict) -> str | None:
+    if count(p["a"]) != count(p["b"]) + 1:
+        return (f"a holds a_0..a_K and b holds b_1..b_K, so a needs one entry more than b; got {count(p['a'])} "
+                f"and {count(p['b'])}")
+    return None
+
+
 def _fourier_waves(m, x, a, b) -> list:
-    if len(a) != len(b) + 1:
-        raise ValueError(f"fourier: a holds a_0..a_K and b holds b_1..b_K, so a needs one entry more than b; "
-                         f"got {len(a)} and {len(b)}")
     return _harmonics(m, x, len(b))
 
 
@@ -300,6 +313,7 @@ RATIONAL_PARAMS = (
     Param("denominator", LEAKY_DENOMINATOR, "denominator coefficients b_1..b_n", learnable=True),
 )
 RATIONAL_FORMS = dict(  # what pau and rational share: the forms, the kink at 0, the properties
+    check=nonempty("numerator"),
     f=_rational, df=_rational_slope, dparams={"numerator": _rational_dnumerator, "denominator": _rational_ddenominator},
     kinks=(Kink(0.0, lambda p: p["numerator"][1], convention=SIGN_CONVENTION),), monotonic=None, smooth="C0",
 )
@@ -353,6 +367,7 @@ ACTIVATIONS = [
                       per_channel=True),
                 Param("denominator_direction", (1.0,) * 4, "t: the shared denominator update direction",
                       learnable=True)),
+        check=_nora_check,
         f=_nora, df=_nora_slope, dparams=NORA_GRADIENTS,
         kinks=(Kink(0.0, lambda p: p["numerator"][1] + p["numerator_scale"] * p["numerator_direction"][1],
                     convention=SIGN_CONVENTION),),
@@ -391,6 +406,7 @@ ACTIVATIONS = [
         name="polynomial", family="rational", kind="pointwise", catalog_id="E6",
         formula="sum_k c_k x^k", derivative="sum_k k c_k x^(k-1); d/dc_k = x^k",
         params=(Param("coefficients", RELU_QUADRATIC, "c_0..c_K", learnable=True),),
+        check=nonempty("coefficients"),
         f=lambda m, x, coefficients: _horner(coefficients, x),
         df=lambda m, x, coefficients: _horner_slope(coefficients, x),
         dparams={"coefficients": lambda m, x, coefficients: _powers(x, len(coefficients))},
@@ -427,6 +443,7 @@ ACTIVATIONS = [
         derivative="sum_k k (b_k cos(k x) - a_k sin(k x)); d/da_k = cos(k x), d/db_k = sin(k x)",
         params=(Param("a", FOURIER_COS, "a_0..a_K: the constant and the cosine coefficients", learnable=True),
                 Param("b", FOURIER_SIN, "b_1..b_K: the sine coefficients", learnable=True)),
+        check=_fourier_check,
         f=_fourier, df=_fourier_slope,
         dparams={"a": lambda m, x, a, b: [c for c, _ in _fourier_waves(m, x, a, b)],
                  "b": lambda m, x, a, b: [s for _, s in _fourier_waves(m, x, a, b)[1:]]},
@@ -446,6 +463,7 @@ ACTIVATIONS = [
         formula="(sqrt(2) / K) max_k (a_k + k x), k = 0..K",
         derivative="(sqrt(2) / K) k*, k* the slope of the first maximal term; d/da_k = sqrt(2)/K [k = k*]",
         params=(Param("coefficients", (1.0, 1.0, 1.0, 1.0), "a_0..a_K (K >= 1)", learnable=True),),
+        check=nonempty("coefficients"),
         f=lambda m, x, coefficients: _tropical_scale(coefficients) * _tropical_max(m, x, coefficients)[0],
         df=lambda m, x, coefficients: _tropical_scale(coefficients) * _tropical_max(m, x, coefficients)[1],
         dparams={"coefficients": lambda m, x, coefficients: [
@@ -467,6 +485,7 @@ ACTIVATIONS = [
         formula="sum_i a_i relu(x)^i, i = 0..3",
         derivative="sum_(i>=1) i a_i relu(x)^(i-1) for x > 0, 0 for x <= 0; d/da_i = relu(x)^i",
         params=(Param("coefficients", (0.0, 1 / 3, 1 / 3, 1 / 3), "a_0..a_r", learnable=True),),
+        check=nonempty("coefficients"),
         f=lambda m, x, coefficients: _horner(coefficients, m.maximum(x, 0.0)),
         df=_poly_relu_slope,
         dparams={"coefficients": lambda m, x, coefficients: _powers(m.maximum(x, 0.0), len(coefficients))},
@@ -483,6 +502,7 @@ ACTIVATIONS = [
                    "d/db_k = -(P/Q^2) sign(A) x^k",
         params=(Param("numerator", (0.0, 1.0, 0.0, 1 / 15), "numerator coefficients a_0..a_m", learnable=True),
                 Param("denominator", (0.0, 0.4), "denominator coefficients b_1..b_n", learnable=True)),
+        check=nonempty("numerator"),
         f=partial(_rational, version="B"), df=partial(_rational_slope, version="B"),
         dparams={"numerator": partial(_rational_dnumerator, version="B"),
                  "denominator": partial(_rational_ddenominator, version="B")},

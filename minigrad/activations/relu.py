@@ -18,7 +18,7 @@ import math
 import numpy as np
 
 from minigrad import ops
-from minigrad.activations.spec import NONNEGATIVE, POSITIVE, ActivationSpec, Kink, Param
+from minigrad.activations.spec import NONNEGATIVE, POSITIVE, ActivationSpec, Kink, Param, count
 from minigrad.device import array_module
 from minigrad.random import generator
 from minigrad.tensor import Tensor
@@ -85,11 +85,16 @@ def _tanhshrink(m, x):
     return m.where(m.abs(x) < TANH_SHRINK_SWITCH, series * z * s, x - m.tanh(x))
 
 
+def _matrix_check(p: dict) -> str | None:
+    breakpoints = list(p["breakpoints"])
+    if breakpoints != sorted(breakpoints) or count(p["levels"]) != len(breakpoints) + 1:
+        return (f"needs increasing breakpoints and one level per interval (len(breakpoints) + 1 = "
+                f"{len(breakpoints) + 1}), got breakpoints {tuple(breakpoints)} and {count(p['levels'])} levels")
+    return None
+
+
 def _slope(m, x, levels, breakpoints):
     """The diagonal entry D(x): levels[j] on [breakpoints[j-1], breakpoints[j]), levels[0] below the first."""
-    if len(levels) != len(breakpoints) + 1 or list(breakpoints) != sorted(breakpoints):
-        raise ValueError(f"matrix_activation: needs increasing breakpoints and one level per interval "
-                         f"(len(breakpoints) + 1 = {len(breakpoints) + 1}), got {len(levels)} levels")
     slope = levels[0]
     for j, s in enumerate(breakpoints):
         slope = m.where(x >= s, levels[j + 1], slope)
@@ -342,6 +347,7 @@ ACTIVATIONS = [
         params=(Param("levels", (0.0, 0.0, 1.0, 1.0), "the learned value t_j of D on each interval",
                       learnable=True),
                 Param("breakpoints", (-1.0, 0.0, 1.0), "fixed, increasing interval ends s_j", static=True)),
+        check=_matrix_check,
         f=lambda m, x, levels, breakpoints: _slope(m, x, levels, breakpoints) * x,
         df=_slope,
         dparams={"levels": lambda m, x, levels, breakpoints: [m.where(inside, x, 0.0)

@@ -15,7 +15,7 @@ from minigrad.activations import smooth_base
 from minigrad.activations.smooth_base import (INF, QUICK_GELU_SCALE, SILU_MIN, SQRT_2, cauchy_angle, cauchy_cdf,
                                               dgelu_exact, dswish, dswish_dbeta, gelu_exact, minimum_of, normal_cdf,
                                               normal_pdf, swish)
-from minigrad.activations.spec import NONNEGATIVE, POSITIVE, ActivationSpec, Interval, Param
+from minigrad.activations.spec import NONNEGATIVE, POSITIVE, ActivationSpec, Interval, Param, count
 
 LIPSWISH_SCALE = 1.1
 
@@ -173,9 +173,13 @@ SERIES_BASES = {"gelu": (gelu_exact, dgelu_exact),
                 "silu": (lambda m, x: swish(m, x, 1.0), lambda m, x: dswish(m, x, 1.0))}
 
 
+def _series_check(p: dict) -> str | None:
+    if count(p["a"]) != count(p["b"]) or count(p["a"]) == 0:
+        return f"a and b need one entry per term, at least one term, got {count(p['a'])} and {count(p['b'])}"
+    return None
+
+
 def _series(m, x, a, b, base, derivative=False):
-    if len(a) != len(b):
-        raise ValueError(f"series_informed: a and b need one entry per term, got {len(a)} and {len(b)}")
     fn = SERIES_BASES[base][1 if derivative else 0]
     return sum(a[i] * fn(m, x + b[i]) for i in range(len(a)))
 
@@ -346,6 +350,7 @@ ACTIVATIONS = smooth_base.ACTIVATIONS + [
         params=(Param("a", (0.25, 0.25, 0.25, 0.25), "weight of each shifted copy", learnable=True),
                 Param("b", (-1.5, -0.5, 0.5, 1.5), "shift of each copy", learnable=True),
                 Param("base", "gelu", "the activation that is shifted and summed", choices=tuple(SERIES_BASES))),
+        check=_series_check,
         f=_series, df=lambda m, x, a, b, base: _series(m, x, a, b, base, derivative=True),
         dparams={"a": lambda m, x, a, b, base: [SERIES_BASES[base][0](m, x + b[i]) for i in range(len(b))],
                  "b": lambda m, x, a, b, base: [a[i] * SERIES_BASES[base][1](m, x + b[i]) for i in range(len(a))]},

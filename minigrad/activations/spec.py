@@ -139,6 +139,20 @@ class Kink:
 MathForm = Callable[..., Any]
 
 
+def count(value: Any) -> int:
+    """How many numbers a parameter holds (a number, a sequence, an array or a Tensor)."""
+    return int(np.size(getattr(value, "data", value)))
+
+
+def nonempty(*names: str) -> Callable[[dict], str | None]:
+    """A `check` that each named vector parameter holds at least one number (a polynomial's coefficients)."""
+    def check(params: dict) -> str | None:
+        empty = [name for name in names if count(params[name]) == 0]
+        return f"{', '.join(empty)} must hold at least one coefficient, got none" if empty else None
+
+    return check
+
+
 @dataclass(frozen=True)
 class ActivationSpec:
     """An activation function, declared once. See the module docstring for how the forms are used.
@@ -148,7 +162,8 @@ class ActivationSpec:
     activation's `df` is the declared estimator (straight-through and friends), not the true derivative.
     Other kinds give `fn`, a function of Tensors; the tests feed it a float64 input of `input_shape`.
     `x_domain` narrows where f is defined or tested (e.g. a basis on [-1, 1]); `plot_range` is the window the
-    zoo draws (narrow for high frequencies such as SIREN's sin(30 x)).
+    zoo draws (narrow for high frequencies such as SIREN's sin(30 x)). `check` states what no single parameter
+    can (lengths that must agree, an order): given the bound parameters it returns what is wrong, or None.
     """
 
     name: str
@@ -177,6 +192,7 @@ class ActivationSpec:
     jax: str | None = None
     notes: str = ""
     uncertain: str = ""
+    check: Callable[[dict], str | None] | None = None
 
     def __post_init__(self) -> None:
         problems = []
@@ -223,7 +239,8 @@ class ActivationSpec:
         return {p.name: p.default for p in self.params}
 
     def bind(self, params: dict[str, Any]) -> dict[str, Any]:
-        """The full parameter set: defaults overridden by `params`, each checked; unknown names are refused."""
+        """The full parameter set: defaults overridden by `params`, each checked, then together (`check`);
+        unknown names are refused."""
         known = {p.name for p in self.params}
         unknown = sorted(set(params) - known)
         if unknown:
@@ -232,4 +249,7 @@ class ActivationSpec:
         bound = {**self.defaults(), **params}
         for p in self.params:
             p.check(self.name, bound[p.name])
+        problem = self.check(bound) if self.check is not None else None
+        if problem:
+            raise ValueError(f"{self.name}: {problem}")
         return bound
