@@ -19,7 +19,7 @@ import numpy as np
 
 from minigrad import activations, ops
 from minigrad.activations.pointwise import apply
-from minigrad.activations.spec import ActivationSpec, Interval, Param
+from minigrad.activations.spec import ActivationSpec, Interval, Param, nonempty
 from minigrad.device import array_module
 from minigrad.tensor import Tensor
 
@@ -43,11 +43,18 @@ KAT_GELU_NUMERATOR = (-0.0012423594497499122, 0.5080497063245629, 0.415863631829
 KAT_GELU_DENOMINATOR = (-0.06675015696494944, 0.17927646217001553, 0.03746682605496631, 1.6561610853276082e-10)
 
 
+def _grid_range_problem(p: dict) -> str | None:
+    """What is wrong with p["grid_range"], if anything: it must be two increasing numbers (low, high)."""
+    ends = tuple(float(v) for v in np.ravel(p["grid_range"]))
+    return None if len(ends) == 2 and ends[1] > ends[0] else f"grid_range must be increasing (low, high), got {ends}"
+
+
 def extended_grid(grid_size: int, spline_order: int, grid_range=(-1.0, 1.0)) -> np.ndarray:
     """The knots t_0 ... t_(G+2k): G equal intervals on grid_range, extended by k more on each side."""
+    problem = _grid_range_problem({"grid_range": grid_range})
+    if problem:
+        raise ValueError(problem)
     low, high = (float(v) for v in np.ravel(grid_range))
-    if not high > low:
-        raise ValueError(f"grid_range must be increasing, got {tuple(np.ravel(grid_range))}")
     return extend_grid(np.linspace(low, high, grid_size + 1), spline_order)
 
 
@@ -242,7 +249,8 @@ ACTIVATIONS = [
                 "(t_(i+p+1) - x)/(t_(i+p+1) - t_(i+1)) B_(i+1,p-1)",
         derivative="B'_(i,k) = k [B_(i,k-1)/(t_(i+k) - t_i) - B_(i+1,k-1)/(t_(i+k+1) - t_(i+1))] (autodiff of the "
                    "recursion gives exactly this)",
-        params=(GRID_SIZE, SPLINE_ORDER, GRID_RANGE), fn=_bspline, range=(0.0, 1.0), smooth="C2",
+        params=(GRID_SIZE, SPLINE_ORDER, GRID_RANGE), check=_grid_range_problem, fn=_bspline, range=(0.0, 1.0),
+        smooth="C2",
         paper=KAN_PAPER,
         notes="The KAN edge is phi(x) = w_b silu(x) + w_s sum_i c_i B_(i,k)(x), G + k + 2 parameters per edge. Inside "
               "grid_range the G + k bases sum to 1 (partition of unity); each is non-zero on k + 1 intervals only, "
@@ -268,7 +276,8 @@ ACTIVATIONS = [
                 "the supports of the B-splines on the same extended grid",
         derivative="32 / (e_i - s_i)^4 relu(e_i - x) relu(x - s_i) [relu(e_i - x) H(x - s_i) - H(e_i - x) "
                    "relu(x - s_i)]",
-        params=(GRID_SIZE, SPLINE_ORDER, GRID_RANGE), fn=_relu_kan, range=(0.0, 1.0), smooth="C1",
+        params=(GRID_SIZE, SPLINE_ORDER, GRID_RANGE), check=_grid_range_problem, fn=_relu_kan, range=(0.0, 1.0),
+        smooth="C1",
         paper="AF-KAN: Activation Function-Based Kolmogorov-Arnold Networks for Efficient Representation Learning",
         notes="ReLU-KAN (Qiu et al.) mimics B-splines with ReLUs and products only, so the layer is matrix "
               "additions, products and one convolution. Each bump peaks at 1 in the middle of its support; unlike "
@@ -286,6 +295,7 @@ ACTIVATIONS = [
                 Param("func", "quad1", "how the two sides are combined", choices=AF_COMBINATIONS),
                 Param("normalize", "minmax", "rescale the features to [0, 1] as AF-KAN does",
                       choices=("minmax", "none"))),
+        check=_grid_range_problem,
         fn=_af_kan, range=(0.0, 1.0), smooth="C0",
         paper="AF-KAN: Activation Function-Based Kolmogorov-Arnold Networks for Efficient Representation Learning",
         notes="ReLU-KAN's bumps with other activations: relu with quad1 and no normalisation is ReLU-KAN without "
@@ -343,6 +353,7 @@ ACTIVATIONS = [
                                                        "GELU, m = 5)", learnable=True),
                 Param("denominator", KAT_GELU_DENOMINATOR, "b_0 ... b_(n-1) of |x|^1 ... |x|^n, one row per "
                                                            "group (n = 4)", learnable=True)),
+        check=nonempty("numerator", "denominator"),
         fn=_group_rational, smooth="C0",
         paper="Kolmogorov-Arnold Transformer",
         notes="Group-rational KAN: the channels are split into groups that share one rational function, and the "
