@@ -1,4 +1,5 @@
 """The activations benchmark runs end to end and writes its table, CSV and plot (timings are not tested)."""
+import numpy as np
 import pytest
 
 from minigrad.__main__ import main
@@ -40,3 +41,14 @@ def test_summary_is_a_geometric_mean_of_speedups():
     rows = [bench.Row("a", "forward", {"numpy": 4.0, "numba": 1.0}), bench.Row("b", "forward", {"numpy": 1.0,
                                                                                                 "numba": 1.0})]
     assert bench.summary(rows)["numba/numpy forward"] == pytest.approx(2.0)
+
+
+def test_the_copy_that_measures_memory_speed_copies_on_one_core_and_over_all():
+    from minigrad.backends.numba_runtime import PARALLEL_FROM
+
+    copy = bench.copy_kernel()
+    for n in (5, PARALLEL_FROM + 3):  # the plain loop, and the parallel driver that cuts the array into parts
+        src = np.arange(n, dtype=np.float32)
+        dst = np.zeros_like(src)
+        copy(src, dst)
+        np.testing.assert_array_equal(dst, src)
