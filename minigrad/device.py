@@ -55,9 +55,10 @@ def move(array: Any, device: str) -> Any:
 
 
 def special(name: str, array: Any) -> Any:
-    """scipy.special.<name> (CPU) or cupyx.scipy.special.<name> (GPU) of an array: NumPy has no erf ufunc."""
+    """scipy.special.<name> (CPU) or cupyx.scipy.special.<name> (GPU) of an array: NumPy has no erf ufunc. In the
+    array's dtype: SciPy has no float16 loop and answers a float16 array in float64."""
     if array_module(array) is np:
         import scipy.special as library
     else:
         import cupyx.scipy.special as library
-    return getattr(library, name)(array)
+    return getattr(library, name)(array).astype(array.dtype, copy=False)

@@ -176,3 +176,11 @@ def test_gradcheck_along_dimension_zero():
     x = mg.tensor(RNG.normal(size=(4, 3)), requires_grad=True)
     for name in ("glu", "geglu", "xgeglu"):
         assert mg.gradcheck(lambda t: getattr(F, name)(t, dim=0), [x])
+
+
+def test_a_float16_input_stays_float16():
+    # the gate's erfc comes from SciPy, which has no float16 loop and answered in float64
+    x = np.linspace(-3, 3, 16).reshape(2, 8)
+    half, single = (F.geglu(mg.tensor(x.astype(dtype))).numpy() for dtype in (np.float16, np.float32))
+    assert half.dtype == np.float16
+    np.testing.assert_allclose(half, single, rtol=5e-3, atol=1e-3)

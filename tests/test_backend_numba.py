@@ -58,6 +58,47 @@ def test_an_infinite_upstream_gradient_on_a_flat_piece_is_nan_on_both_backends()
             np.testing.assert_array_equal(got, expected, err_msg=f"{name} on {backend.name}")
 
 
+@pytest.mark.parametrize("name", ["silu", "prelu", "pau", "snake"])
+def test_a_0d_tensor_keeps_its_shape_through_the_kernels(name):
+    # np.ascontiguousarray makes a 0-d array 1-d: the output was (1,) and backward refused its (1,) gradient
+    spec = activations.get(name)
+    x = mg.tensor(1.5, dtype=mg.float64, requires_grad=True)
+    params = {k: mg.tensor(np.asarray(v, dtype=np.float64), requires_grad=True) for k, v in spec.defaults().items()
+              if k in spec.learnable}
+    y = getattr(F, name)(x, **params)
+    y.backward()
+    assert y.shape == () and x.grad.shape == ()
+    with mg.use_backend("numpy"):
+        np.testing.assert_allclose(y.detach().numpy(), getattr(F, name)(x, **params).detach().numpy(), rtol=1e-15)
+    assert all(p.grad.shape == p.shape for p in params.values())
+
+
+@pytest.mark.parametrize("backend", ["numba", "numpy"])
+@pytest.mark.parametrize("name", ["gelu", "prelu", "snake", "pau"])
+def test_float16_is_computed_in_float32_and_rounded_once(name, backend):
+    # the kernels have float32 and float64 versions (Numba has no float16 at all): a float16 tensor goes through
+    # the float32 ones, and its result and gradients come back in float16, as PyTorch does on the CPU
+    spec = activations.get(name)
+    x = np.linspace(-6, 6, 24).reshape(4, 6).astype(np.float16)
+
+    def run(dtype):
+        t = mg.tensor(x.astype(dtype), requires_grad=True)
+        learnable = {k: mg.tensor(np.asarray(v, dtype=np.float16).astype(dtype), requires_grad=True)
+                     for k, v in spec.defaults().items() if k in spec.learnable}
+        y = getattr(F, name)(t, **learnable)
+        y.backward(mg.ones(*y.shape, dtype=dtype))
+        return [y.detach().numpy(), t.grad.numpy()] + [p.grad.numpy() for p in learnable.values()]
+
+    with mg.use_backend(backend):
+        half, single = run(np.float16), run(np.float32)
+    for got, wide in zip(half[:2], single[:2]):
+        assert got.dtype == np.float16
+        np.testing.assert_array_equal(got, wide.astype(np.float16))
+    for got, wide in zip(half[2:], single[2:]):  # sums: rounded once, where the sum itself is not ~0
+        assert got.dtype == np.float16
+        np.testing.assert_allclose(got, wide, rtol=2e-3, atol=1e-3 * np.abs(wide).max())
+
+
 def test_numba_is_the_default_and_numpy_can_be_chosen():
     assert {k: v for k, v in backends.available().items() if k != "cupy"} == {"numpy": "available", "numba": "available"}
     assert backends.current_name() == "numba"

@@ -3,14 +3,15 @@
 Forward evaluates the declaration's `f` with the current backend (see `minigrad.backends`). Backward multiplies
 the upstream gradient by `df` (and by `dparams[name]` for each parameter that needs a gradient), again with the
 backend — unless the graph is being recorded (`create_graph=True`): then those derivatives are evaluated with
-Tensor ops, so that they can be differentiated again.
+Tensor ops, so that they can be differentiated again. A float16 tensor, and its parameters, go through the float32
+kernels, and the results are rounded to float16 once (as PyTorch computes half precision on the CPU).
 
 The product is taken as it is on every backend, g * df also where df is 0: an infinite or NaN upstream gradient
-gives NaN there, as PyTorch's smooth functions do where their derivative underflows to 0 (sigmoid, ELU, GELU far
-to the left). PyTorch's piecewise-linear ones (ReLU, hardtanh, the shrinks) select instead, and return 0 on their
-flat pieces. Masking here would cost every
-NumPy backward a select (~10x its multiplication on a random mask), to change only gradients that are already
-infinite or NaN: the gradient through ReLU of a finite upstream gradient is the same in both.
+gives NaN there, as PyTorch's smooth functions do where their derivative underflows to 0 (sigmoid, ELU, GELU far to
+the left). PyTorch's piecewise-linear ones (ReLU, hardtanh, the shrinks) select instead, and return 0 on their flat
+pieces. Masking here would cost every NumPy backward a select (~10x its multiplication on a random mask), to change
+only gradients that are already infinite or NaN: the gradient through ReLU of a finite upstream gradient is the
+same in both.
 """
 from __future__ import annotations
 
@@ -31,15 +32,18 @@ class Pointwise(Function):
 
     def forward(self, x, *tensor_params, spec: ActivationSpec, names: tuple[str, ...], constants: dict):
         self.spec, self.names, self.constants = spec, names, constants
-        return backends.current(x).forward(spec, x, {**constants, **dict(zip(names, tensor_params))})
+        params = {**constants, **{name: _computed_in(p) for name, p in zip(names, tensor_params)}}
+        return backends.current(x).forward(spec, _computed_in(x), params).astype(x.dtype, copy=False)
 
     def backward(self, g: Tensor):
         x, *params = self.inputs
         wanted = tuple(name for name, needed in zip(("x",) + self.names, self.needs_input_grad) if needed)
         if not is_grad_enabled():
-            arrays = {**self.constants, **{name: p.data for name, p in zip(self.names, params)}}
-            grads = backends.current(x.data).backward(self.spec, x.data, g.data, arrays, wanted)
-            return tuple(Tensor._wrap(grads[name]) if name in grads else None for name in ("x",) + self.names)
+            arrays = {**self.constants, **{name: _computed_in(p.data) for name, p in zip(self.names, params)}}
+            grads = backends.current(x.data).backward(self.spec, _computed_in(x.data), _computed_in(g.data), arrays,
+                                                      wanted)
+            return tuple(Tensor._wrap(grads[name].astype(t.dtype, copy=False)) if name in grads else None
+                         for name, t in zip(("x",) + self.names, self.inputs))
         return self._differentiable_backward(g, wanted)
 
     def _differentiable_backward(self, g: Tensor, wanted: tuple[str, ...]):
@@ -58,6 +62,12 @@ class Pointwise(Function):
             else:
                 grads.append(ops.sum_to(g * _tensor(d, x), param.shape))
         return tuple(grads)
+
+
+def _computed_in(array: Any) -> Any:
+    """The array the kernels compute on: float16 as float32 (their dtypes are float32 and float64), the result
+    rounded back once, as PyTorch computes half precision on the CPU; any other array as it is."""
+    return array.astype(np.float32) if array.dtype == np.float16 else array
 
 
 def _tensor(value: Any, like: Tensor) -> Tensor:

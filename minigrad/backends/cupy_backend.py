@@ -20,7 +20,8 @@ import numpy as np
 
 from minigrad.activations.spec import ActivationSpec
 from minigrad.backends import cuda_codegen
-from minigrad.backends.layout import Layout, gradient_keys, gradients, in_kernel_order, layout_of, parameter_sums
+from minigrad.backends.layout import (Layout, contiguous, gradient_keys, gradients, in_kernel_order, layout_of,
+                                      parameter_sums)
 from minigrad.device import array_module
 
 Launch = Callable[..., Any]  # called with a kernel's inputs, then its outputs (see cuda_codegen.Kernel)
@@ -81,7 +82,7 @@ class CupyBackend:
     def forward(self, spec: ActivationSpec, x: Any, params: dict[str, Any]) -> Any:
         xp = array_module(x)
         layout = layout_of(spec, params, x.shape)
-        x = xp.ascontiguousarray(x)
+        x = contiguous(xp, x)
         out = xp.empty_like(x)
         self.kernel(spec, layout, x.dtype, ())(x, *_arguments(xp, layout, params, x), out)
         return out
@@ -92,8 +93,7 @@ class CupyBackend:
         xp = array_module(x)
         layout = layout_of(spec, params, x.shape)
         wanted = in_kernel_order(wanted)
-        x = xp.ascontiguousarray(x)
-        g = xp.ascontiguousarray(g, dtype=x.dtype)
+        x, g = contiguous(xp, x), contiguous(xp, g, x.dtype)
         products = {key: xp.empty_like(x) for key in gradient_keys(layout, wanted)}
         self.kernel(spec, layout, x.dtype, wanted)(x, g, *_arguments(xp, layout, params, x), *products.values())
         return gradients(xp, layout, wanted, products.get("x"), parameter_sums(layout, products), params, x.dtype)

@@ -90,6 +90,11 @@ def gradient_keys(layout: Layout, wanted: tuple[str, ...]) -> list[str]:
     return [k for name in wanted for k in ([f"{name}_{i}" for i in range(sizes[name])] if name in sizes else [name])]
 
 
+def contiguous(xp: Any, array: Any, dtype: Any = None) -> Any:
+    """`array` (NumPy or CuPy) in C order, in its own shape: ascontiguousarray alone makes a 0-d array 1-d."""
+    return xp.ascontiguousarray(array, dtype=dtype).reshape(np.shape(array))
+
+
 def blocks(array: Any, layout: Layout) -> Any:
     """An array as the kernel loops over it: flat, (outer, channel) rows or (outer, channel, inner) blocks."""
     if not layout.channels:

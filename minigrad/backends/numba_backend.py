@@ -32,7 +32,8 @@ import numba  # noqa: F401  (the backend is unavailable, with this ImportError a
 
 from minigrad.activations.spec import ActivationSpec
 from minigrad.backends import codegen, numba_stream, vmath  # noqa: F401  (what the kernels call)
-from minigrad.backends.layout import Layout, blocks, gradient_keys, gradients, graphs, in_kernel_order, layout_of
+from minigrad.backends.layout import (Layout, blocks, contiguous, gradient_keys, gradients, graphs, in_kernel_order,
+                                      layout_of)
 from minigrad.backends.numba_runtime import DECORATOR, launch, load_source, parallel_source
 from minigrad.backends.symbolic import schedule
 
@@ -227,7 +228,7 @@ class NumbaBackend:
 
     def forward(self, spec: ActivationSpec, x: np.ndarray, params: dict[str, Any]) -> np.ndarray:
         layout = layout_of(spec, params, x.shape)
-        x = np.ascontiguousarray(x)
+        x = contiguous(np, x)
         out = np.empty_like(x)
         module = compiled(spec, layout, x.dtype, ())
         launch(module, "kernel", (blocks(x, layout), blocks(out, layout)),
@@ -238,7 +239,7 @@ class NumbaBackend:
                  wanted: tuple[str, ...]) -> dict[str, np.ndarray]:
         layout = layout_of(spec, params, x.shape)
         wanted = in_kernel_order(wanted)
-        x, g = np.ascontiguousarray(x), np.ascontiguousarray(g, dtype=x.dtype)
+        x, g = contiguous(np, x), contiguous(np, g, x.dtype)
         gx = np.empty_like(x) if "x" in wanted else None
         arrays = (x, g) if gx is None else (x, g, gx)
         module = compiled(spec, layout, x.dtype, wanted)
