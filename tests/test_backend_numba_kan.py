@@ -1,6 +1,6 @@
 """The Numba B-spline kernels against the NumPy reference: basis and derivatives of every order, the backward
 contraction, per-input grids (uniform, irregular, repeated knots), points on knots and outside the grid, float32,
-and a KAN training step on both backends. Compiled variants: degree 3 in float64 and float32, degree 2 in
+float16 (through the float32 kernels), an empty batch, and a KAN training step on both backends. Compiled variants: degree 3 in float64 and float32, degree 2 in
 float64."""
 import numpy as np
 import pytest
@@ -84,3 +84,28 @@ def test_a_kan_training_step_is_the_same_on_both_backends():
         results.append([loss.item()] + [p.grad.numpy() for p in model.parameters()])
     for reference, kernel in zip(*results):
         np.testing.assert_allclose(kernel, reference, rtol=1e-12, atol=1e-14)
+
+
+
+def test_a_float16_kan_runs_on_the_float32_kernels():
+    # the B-spline kernels are compiled for float32 and float64: float16 goes through float32, rounded back once
+    mg.manual_seed(0)
+    x = mg.randn(16, 2)
+    results = []
+    for dtype in (mg.float16, mg.float32):
+        mg.manual_seed(1)
+        model = KAN(width=[2, 3, 1], grid=3).to(dtype=dtype)
+        xt = x.to(dtype=dtype).detach().requires_grad_()
+        y = model(xt)
+        y.sum().backward()
+        assert y.dtype == dtype and xt.grad.dtype == dtype
+        results.append((y.detach().numpy(), xt.grad.numpy()))
+    for half, single in zip(*results):
+        np.testing.assert_allclose(half, single, rtol=2e-2, atol=2e-2 * np.abs(single).max())
+
+
+def test_an_empty_batch_gives_an_empty_output_and_gradient():
+    x = mg.randn(0, 2, requires_grad=True)
+    y = KAN(width=[2, 3, 1], grid=3)(x)
+    y.sum().backward()
+    assert y.shape == (0, 1) and x.grad.shape == (0, 2)

@@ -23,6 +23,7 @@ from minigrad import backends, ops
 from minigrad.activations.mathops import TensorMath
 from minigrad.activations.spec import ActivationSpec
 from minigrad.autograd import Function, is_grad_enabled
+from minigrad.backends.layout import computed_in
 from minigrad.device import array_module
 from minigrad.tensor import Tensor
 
@@ -32,15 +33,15 @@ class Pointwise(Function):
 
     def forward(self, x, *tensor_params, spec: ActivationSpec, names: tuple[str, ...], constants: dict):
         self.spec, self.names, self.constants = spec, names, constants
-        params = {**constants, **{name: _computed_in(p) for name, p in zip(names, tensor_params)}}
-        return backends.current(x).forward(spec, _computed_in(x), params).astype(x.dtype, copy=False)
+        params = {**constants, **{name: computed_in(p) for name, p in zip(names, tensor_params)}}
+        return backends.current(x).forward(spec, computed_in(x), params).astype(x.dtype, copy=False)
 
     def backward(self, g: Tensor):
         x, *params = self.inputs
         wanted = tuple(name for name, needed in zip(("x",) + self.names, self.needs_input_grad) if needed)
         if not is_grad_enabled():
-            arrays = {**self.constants, **{name: _computed_in(p.data) for name, p in zip(self.names, params)}}
-            grads = backends.current(x.data).backward(self.spec, _computed_in(x.data), _computed_in(g.data), arrays,
+            arrays = {**self.constants, **{name: computed_in(p.data) for name, p in zip(self.names, params)}}
+            grads = backends.current(x.data).backward(self.spec, computed_in(x.data), computed_in(g.data), arrays,
                                                       wanted)
             return tuple(Tensor._wrap(grads[name].astype(t.dtype, copy=False)) if name in grads else None
                          for name, t in zip(("x",) + self.names, self.inputs))
@@ -62,12 +63,6 @@ class Pointwise(Function):
             else:
                 grads.append(ops.sum_to(g * _tensor(d, x), param.shape))
         return tuple(grads)
-
-
-def _computed_in(array: Any) -> Any:
-    """The array the kernels compute on: float16 as float32 (their dtypes are float32 and float64), the result
-    rounded back once, as PyTorch computes half precision on the CPU; any other array as it is."""
-    return array.astype(np.float32) if array.dtype == np.float16 else array
 
 
 def _tensor(value: Any, like: Tensor) -> Tensor:

@@ -90,6 +90,12 @@ def gradient_keys(layout: Layout, wanted: tuple[str, ...]) -> list[str]:
     return [k for name in wanted for k in ([f"{name}_{i}" for i in range(sizes[name])] if name in sizes else [name])]
 
 
+def computed_in(array: Any) -> Any:
+    """The array a kernel computes on: float16 as float32 (kernels are compiled for float32 and float64; the
+    caller rounds the results back once, as PyTorch computes half precision on the CPU), any other as it is."""
+    return array.astype(np.float32) if array.dtype == np.float16 else array
+
+
 def contiguous(xp: Any, array: Any, dtype: Any = None) -> Any:
     """`array` (NumPy or CuPy) in C order, in its own shape: ascontiguousarray alone makes a 0-d array 1-d."""
     return xp.ascontiguousarray(array, dtype=dtype).reshape(np.shape(array))

@@ -25,6 +25,7 @@ import numpy as np
 from minigrad import backends, ops
 from minigrad.activations.kan import bspline_basis_derivative, extended_grid, safe_denominator
 from minigrad.autograd import Function, is_grad_enabled
+from minigrad.backends.layout import computed_in
 from minigrad.device import array_module
 import minigrad.functional as F
 from minigrad.nn.module import Module
@@ -51,7 +52,8 @@ def _basis_values(x: np.ndarray, knots: np.ndarray, k: int, order: int) -> np.nd
         return bspline_basis_derivative(x, knots, k, order)
     from minigrad.backends import numba_bspline
 
-    return numba_bspline.basis(*_two_dimensional(x, knots), k, order).reshape(x.shape + (-1,))
+    values = numba_bspline.basis(*_two_dimensional(computed_in(x), knots), k, order)
+    return values.reshape(x.shape + (knots.shape[-1] - k - 1,)).astype(x.dtype, copy=False)
 
 
 def _contracted(x: np.ndarray, knots: np.ndarray, k: int, order: int, g: np.ndarray) -> np.ndarray:
@@ -60,8 +62,9 @@ def _contracted(x: np.ndarray, knots: np.ndarray, k: int, order: int, g: np.ndar
         return (g * bspline_basis_derivative(x, knots, k, order)).sum(-1)
     from minigrad.backends import numba_bspline
 
-    rows, knots = _two_dimensional(x, knots)
-    return numba_bspline.contract(rows, knots, k, order, g.reshape(rows.shape + (-1,))).reshape(x.shape)
+    rows, knots = _two_dimensional(computed_in(x), knots)
+    sums = numba_bspline.contract(rows, knots, k, order, computed_in(g).reshape(rows.shape + (g.shape[-1],)))
+    return sums.reshape(x.shape).astype(x.dtype, copy=False)
 
 
 class BSpline(Function):
