@@ -329,6 +329,21 @@ def test_a_parameter_outside_its_domain_is_refused_with_the_allowed_range(name, 
         getattr(F, name)(x, **{param: value})
 
 
+@pytest.mark.parametrize("name", [n for n in activations.names() if not spec_of(n).stochastic])
+def test_an_empty_batch_gives_an_empty_output_and_gradient(name):
+    shape = (0,) + (spec_of(name).input_shape[1:] if not spec_of(name).pointwise else (3,))
+    x = mg.tensor(np.zeros(shape), requires_grad=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        try:
+            y = getattr(F, name)(x)
+        except ValueError as error:  # batch statistics: refused, by name
+            assert str(error).startswith(name) and "at least one sample" in str(error)
+            return
+        y.sum().backward()
+    assert y.numel() == 0 and x.grad.shape == shape
+
+
 VECTOR_PARAMS = [(n, p.name) for n in activations.names() for p in spec_of(n).params
                  if isinstance(p.default, tuple) and not p.per_channel and not spec_of(n).stochastic]
 

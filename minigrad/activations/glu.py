@@ -96,6 +96,8 @@ def _smooth_swiglu(x: Tensor, dim: int, quantize: str) -> Tensor:
     """s^-1 Q(s a swish(b)), s = 448 / max |a swish(b)| per channel, the max taken over every other dimension."""
     a, b = _halves("smooth_swiglu", x, dim)
     gate = _swiglu(b, x, 1.0)
+    if a.numel() == 0:  # an empty batch: no peak to scale by, and nothing to scale
+        return a * gate
     xp = array_module(x.data)
     others = tuple(i for i in range(a.ndim) if i != dim % a.ndim)
     peak = xp.abs(a.data * gate.data).max(axis=others, keepdims=True)

@@ -180,7 +180,7 @@ def _af_kan(x: Tensor, grid_size: int, spline_order: int, grid_range, base_activ
         "prod": lambda: a * b, "sum_prod": lambda: a + b + a * b, "cubic1": lambda: (a + b) * (a * a + b * b),
         "cubic2": lambda: (a * b) ** 3,
     }[func]()
-    if normalize == "none":
+    if normalize == "none" or combined.numel() == 0:  # an empty batch has no range to rescale
         return combined
     # AF-KAN rescales the whole feature tensor to [0, 1] (its L2 normalisation first does not change the result)
     low = combined.amin()

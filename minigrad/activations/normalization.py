@@ -62,6 +62,8 @@ def _evonorm_b0(x: Tensor, gamma, beta, v, eps: float) -> Tensor:
     _check("evonorm_b0", x)
     gamma, beta, v = (_per_channel("evonorm_b0", n, p, x) for n, p in (("gamma", gamma), ("beta", beta), ("v", v)))
     spatial = tuple(range(2, x.ndim))
+    if x.shape[0] == 0:
+        raise ValueError("evonorm_b0 takes its variance over the batch: it needs at least one sample, got none")
     batch_std = _std(x, (0,) + spatial, eps)
     # without spatial positions there is no instance to normalise over: use the sample's features instead
     instance_std = _std(x, spatial or (1,), eps)
