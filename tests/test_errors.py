@@ -179,3 +179,9 @@ def test_mixing_devices_is_a_clear_type_error(monkeypatch):
     for op in (lambda: cpu + gpu, lambda: gpu * cpu, lambda: mg.cat([cpu, gpu])):
         with pytest.raises(TypeError, match="cannot mix CPU \\(NumPy\\) and CUDA \\(CuPy\\) tensors.*\\.to\\("):
             op()
+
+
+def test_the_maximum_of_nothing_is_refused():
+    with pytest.raises(ValueError, match=r"max/min over dimension 0 of a tensor of shape \(0, 3\): it has no elements"):
+        mg.randn(0, 3).max()
+    assert mg.randn(0, 3).max(dim=1).values.shape == (0,)  # rows of three, none of them: fine

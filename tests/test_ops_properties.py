@@ -469,3 +469,14 @@ def test_softmax_family_is_stable_for_huge_logits():
     np.testing.assert_allclose(mg.logsumexp(x, 1).numpy(), [1e4, 1e4 + np.log(2)], rtol=1e-7)
     log2 = np.log(2)
     np.testing.assert_allclose(mg.log_softmax(x, 1).numpy(), [[0, -1e4, -2e4], [-2e4 - log2, -log2, -log2]], rtol=1e-6)
+
+
+@pytest.mark.parametrize("shape", [(), (3, 0), (0, 3)])
+def test_softmax_of_a_0d_or_empty_tensor_is_as_torch_gives_it(shape):
+    # a 0-d tensor has no axis to normalise along: softmax 1, log_softmax 0 (torch's answer); empty stays empty
+    x = mg.tensor(np.full(shape, 1.5), requires_grad=True)
+    for fn, value in ((mg.softmax, 1.0), (mg.log_softmax, 0.0)):
+        y = fn(x, -1)
+        (y.sum() if y.ndim else y).backward()
+        assert y.shape == shape and x.grad.shape == shape
+        np.testing.assert_array_equal(y.detach().numpy(), np.full(shape, value))

@@ -67,6 +67,8 @@ class Softmax(Function):
 
     def forward(self, x, dim):
         self.dim = dim
+        if x.size == 0:  # no elements to normalise (and no maximum to shift by)
+            return x.copy()
         z = array_module(x).exp(x - x.max(axis=dim, keepdims=True))
         return z / z.sum(axis=dim, keepdims=True)
 
@@ -80,6 +82,8 @@ class LogSoftmax(Function):
 
     def forward(self, x, dim):
         self.dim = dim
+        if x.size == 0:
+            return x.copy()
         xp = array_module(x)
         shifted = x - x.max(axis=dim, keepdims=True)
         return shifted - xp.log(xp.exp(shifted).sum(axis=dim, keepdims=True))
@@ -117,7 +121,12 @@ def std(x: Tensor, dim: Dims = None, keepdim: bool = False, *, correction: int =
 
 
 def amax(x: Tensor, dim: Dims = None, keepdim: bool = False, *, axis: Dims = None, keepdims: bool | None = None) -> Tensor:
-    return Amax.apply(x, dims=normalize_dims(x.ndim, dim, axis), keepdim=_keep(keepdim, keepdims))
+    dims = normalize_dims(x.ndim, dim, axis)
+    empty = [d for d in dims if x.shape[d] == 0]
+    if empty:
+        raise ValueError(f"max/min over dimension {empty[0]} of a tensor of shape {x.shape}: it has no elements, so "
+                         "no maximum or minimum")
+    return Amax.apply(x, dims=dims, keepdim=_keep(keepdim, keepdims))
 
 
 def amin(x: Tensor, dim: Dims = None, keepdim: bool = False, *, axis: Dims = None, keepdims: bool | None = None) -> Tensor:
@@ -156,8 +165,8 @@ def logsumexp(x: Tensor, dim: Dims, keepdim: bool = False) -> Tensor:
 
 
 def softmax(x: Tensor, dim: int) -> Tensor:
-    return Softmax.apply(x, dim=normalize_dims(x.ndim, dim)[0])
+    return Softmax.apply(x, dim=normalize_dims(x.ndim, dim))  # a 0-d tensor has no axis: its softmax is 1
 
 
 def log_softmax(x: Tensor, dim: int) -> Tensor:
-    return LogSoftmax.apply(x, dim=normalize_dims(x.ndim, dim)[0])
+    return LogSoftmax.apply(x, dim=normalize_dims(x.ndim, dim))
