@@ -51,6 +51,8 @@ def l1_loss(input: Tensor, target: Any, reduction: str = "mean") -> Tensor:
 
 def huber_loss(input: Tensor, target: Any, reduction: str = "mean", delta: float = 1.0) -> Tensor:
     """0.5 d^2 for |d| <= delta, delta (|d| - 0.5 delta) beyond: quadratic near 0, linear in the tails."""
+    if not delta > 0:  # also refuses NaN
+        raise ValueError(f"huber_loss: delta must be > 0 (where the quadratic part ends), got {delta!r}")
     target = _as_target(target, input)
     _same_shape("huber_loss", input, target)
     d = ops.abs(input - target)
@@ -78,6 +80,9 @@ def cross_entropy(input: Tensor, target: Any, reduction: str = "mean", label_smo
         picked = log_p[np.arange(n), target_data]
         smooth = log_p.mean(dim=1) if label_smoothing else None
     else:
+        if target_data.shape == (n,):  # float class indices, most likely
+            raise ValueError(f"cross_entropy: a target of shape ({n},) holds class indices, which must be integers "
+                             f"(got {target_data.dtype}); float targets are class probabilities of shape {input.shape}")
         target = _as_target(target, input)
         _same_shape("cross_entropy", input, target)
         picked = (log_p * target).sum(dim=1)
@@ -87,7 +92,11 @@ def cross_entropy(input: Tensor, target: Any, reduction: str = "mean", label_smo
 
 
 def binary_cross_entropy_with_logits(input: Tensor, target: Any, reduction: str = "mean") -> Tensor:
-    """-[y log s(x) + (1 - y) log(1 - s(x))] = softplus(x) - y x, computed stably from logits."""
+    """-[y log s(x) + (1 - y) log(1 - s(x))] = y softplus(-x) + (1 - y) softplus(x), from logits.
+
+    Two non-negative terms, each accurate: the textbook softplus(x) - y x cancels where the loss is small (x = 20,
+    y = 1: 20.000000002 - 20 is 0 in float32, not 2.1e-9), and so does its gradient s(x) - y, which here comes
+    as (1 - y) s(x) - y s(-x)."""
     target = _as_target(target, input)
     _same_shape("binary_cross_entropy_with_logits", input, target)
-    return _reduce(ops.softplus(input) - target * input, reduction)
+    return _reduce(target * ops.softplus(-input) + (1 - target) * ops.softplus(input), reduction)

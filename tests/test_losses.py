@@ -250,3 +250,29 @@ def test_cross_entropy_gradient_matches_formula(target_kind, label_smoothing, re
         q = np_smoothed_target(rounded(PROBS, dtype), LOGITS.shape[1], label_smoothing)
     per_row = scipy.special.softmax(rounded(LOGITS, dtype), axis=1) * q.sum(1, keepdims=True) - q
     check_input_grad(loss, z, reduction, ROW_WEIGHTS, per_row, rtol)
+
+
+def test_bce_with_logits_keeps_its_relative_accuracy_where_the_loss_is_small():
+    # softplus(x) - y x cancels: at x = 20, y = 1 it is 0 in float32; the loss is 2.1e-9, its gradient -2.1e-9
+    x = np.array([-80.0, -20.0, -3.0, 0.0, 3.0, 20.0, 80.0])
+    for y in (0.0, 1.0, 0.25):
+        logits = mg.tensor(x, dtype=mg.float32, requires_grad=True)
+        target = mg.tensor(np.full_like(x, y), dtype=mg.float32)
+        loss = F.binary_cross_entropy_with_logits(logits, target, reduction="none")
+        loss.sum().backward()
+        expected = y * np.logaddexp(0, -x) + (1 - y) * np.logaddexp(0, x)
+        slope = (1 - y) / (1 + np.exp(-x)) - y / (1 + np.exp(x))
+        np.testing.assert_allclose(loss.detach().numpy(), expected, rtol=1e-6)
+        np.testing.assert_allclose(logits.grad.numpy(), slope, rtol=1e-6, atol=1e-45)
+
+
+@pytest.mark.parametrize("delta", [0.0, -1.0, float("nan")])
+def test_huber_needs_a_positive_delta(delta):
+    # a negative delta made the loss negative, silently
+    with pytest.raises(ValueError, match="huber_loss: delta must be > 0"):
+        F.huber_loss(mg.randn(3), mg.randn(3), delta=delta)
+
+
+def test_float_class_indices_are_refused_with_what_to_pass():
+    with pytest.raises(ValueError, match=r"class indices, which must be integers \(got float64\)"):
+        F.cross_entropy(mg.randn(3, 4), np.array([0.0, 1.0, 2.0]))
