@@ -50,16 +50,22 @@ _log2_size = _integer_in(4, 30, "2^N elements")  # below 2^4 a call is all overh
 _image_side = _integer_in(8, 1024, "pixels per side")  # SIREN: a million coordinates through every layer at 1024
 
 
-def _unknown_activation(names: list[str]) -> int | None:
-    """2, after saying which name is not a declared activation (with suggestions), before any timing; else None."""
+def _fail(error: object) -> int:
+    """Say in one line what went wrong; 2 is the exit status (argparse's, for a usage error)."""
+    print(f"error: {error}", file=sys.stderr)
+    return 2
+
+
+def _unknown_activation(names: list[str]) -> str | None:
+    """What is wrong with the first name that is not a declared activation (with suggestions), checked before
+    any timing; None when every name is known."""
     from minigrad import activations
 
     for name in names:
         try:
             activations.get(name)
         except ValueError as error:
-            print(f"error: {error}", file=sys.stderr)
-            return 2
+            return str(error)
     return None
 
 
@@ -73,14 +79,14 @@ def _bench_engine(args: argparse.Namespace) -> None:
 def _bench_activations(args: argparse.Namespace) -> int | None:
     from minigrad.bench import activations as bench
 
-    if _unknown_activation(args.only or []):
-        return 2
+    unknown = _unknown_activation(args.only or [])
+    if unknown:
+        return _fail(unknown)
     try:
         rows, bandwidth, n = bench.run(args.only, args.log2_size, args.repeats, progress=not args.quiet,
                                        device=args.device)
     except RuntimeError as error:  # --device cuda without CuPy or without a GPU
-        print(f"error: {error}", file=sys.stderr)
-        return 2
+        return _fail(error)
     print(bench.markdown(rows, bandwidth, n))
     for path in bench.write(rows, bandwidth, n, args.out):
         print(f"wrote {path}")
@@ -90,13 +96,13 @@ def _bench_stream(args: argparse.Namespace) -> int | None:
     from minigrad.bench import stream
 
     names = args.only or ["relu"]
-    if _unknown_activation(names):
-        return 2
+    unknown = _unknown_activation(names)
+    if unknown:
+        return _fail(unknown)
     try:
         results = stream.run(names, args.log2_sizes, args.alternations, progress=not args.quiet)
     except ValueError as error:  # an activation whose kernels never stream
-        print(f"error: {error}", file=sys.stderr)
-        return 2
+        return _fail(error)
     print(stream.markdown(results))
 
 
@@ -106,8 +112,7 @@ def _kernels(args: argparse.Namespace) -> int:
     try:
         written = kernels_command(args.names, cuda=args.cuda, numba=args.numba, out=args.out, dtype=args.dtype)
     except ValueError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 2
+        return _fail(error)
     for path in written:
         print(f"wrote {path}")
     return 0
@@ -119,8 +124,7 @@ def _lessons(args: argparse.Namespace) -> int:
     try:
         chosen = lessons.lessons(args.only)
     except (FileNotFoundError, ValueError) as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 2
+        return _fail(error)
     out = Path(args.out)
     for path in chosen:
         try:
@@ -162,8 +166,7 @@ def _zoo(args: argparse.Namespace) -> int | None:
     try:
         drawn = zoo.draw(args.out, args.family or None, progress=not args.quiet)
     except ValueError as error:  # an unknown family
-        print(f"error: {error}", file=sys.stderr)
-        return 2
+        return _fail(error)
     for path in drawn:
         print(f"wrote {path}")
     return None
@@ -244,8 +247,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.run(args) or 0
     except MemoryError as error:  # sizes the machine cannot hold (NumPy says how much it asked for)
-        print(f"error: out of memory: {error}", file=sys.stderr)
-        return 2
+        return _fail(f"out of memory: {error}")
 
 
 if __name__ == "__main__":
