@@ -17,7 +17,7 @@ from __future__ import annotations
 import math
 
 from minigrad.activations.smooth_base import sech2
-from minigrad.activations.spec import POSITIVE, ActivationSpec, Param, count
+from minigrad.activations.spec import POSITIVE, ActivationSpec, Param, length
 
 SNAKE_EPS = 1e-9  # BigVGAN's `no_div_by_zero`, added to the divisor rather than guarding the division
 SNAKE_ALPHA = Param("alpha", 1.0, "frequency, one value or one per channel (dimension 1)", learnable=True,
@@ -131,13 +131,13 @@ def _data_gates(weight):
 
 def _daruan_check(p: dict) -> str | None:
     """L data layers (one weight each) need L biases and 2 (L + 1) angles."""
-    layers = count(p["weight"])
+    layers = length(p["weight"])
     if layers == 0:
         return "weight needs one value per re-uploading layer, at least one, got none"
-    if count(p["bias"]) != layers:
-        return f"bias needs one value per data weight ({layers}), got {count(p['bias'])}"
-    if count(p["theta"]) != 2 * (layers + 1):
-        return f"theta needs 2 (L + 1) = {2 * (layers + 1)} angles for L = {layers} layers, got {count(p['theta'])}"
+    if length(p["bias"]) != layers:
+        return f"bias needs one value per data weight ({layers}), got {length(p['bias'])}"
+    if length(p["theta"]) != 2 * (layers + 1):
+        return f"theta needs 2 (L + 1) = {2 * (layers + 1)} angles for L = {layers} layers, got {length(p['theta'])}"
     return None
 
 

@@ -23,7 +23,7 @@ from functools import partial
 
 import numpy as np
 
-from minigrad.activations.spec import POSITIVE, ActivationSpec, Kink, Param, count, nonempty
+from minigrad.activations.spec import POSITIVE, ActivationSpec, Kink, Param, length, nonempty
 from minigrad.device import array_module
 from minigrad.tensor import Tensor
 
@@ -141,9 +141,9 @@ def _nora_coefficients(numerator, denominator, numerator_scale, numerator_direct
 def _nora_check(p: dict) -> str | None:
     """Each direction has one entry per coefficient it moves."""
     for coefficients, direction in (("numerator", "numerator_direction"), ("denominator", "denominator_direction")):
-        if count(p[direction]) != count(p[coefficients]):
-            return (f"{direction} needs one entry per {coefficients} coefficient ({count(p[coefficients])}), "
-                    f"got {count(p[direction])}")
+        if length(p[direction]) != length(p[coefficients]):
+            return (f"{direction} needs one entry per {coefficients} coefficient ({length(p[coefficients])}), "
+                    f"got {length(p[direction])}")
     return nonempty("numerator")(p)
 
 
@@ -193,38 +193,34 @@ def _hermite_range(p: dict) -> tuple[float, float]:
     return _polynomial_range(np.polynomial.hermite_e.herme2poly(scaled))
 
 
-def _harmonics(m, x, count: int) -> list:
-    """[(cos kx, sin kx) for k = 0..count], from one cosine and sine by the angle-addition rule
+def _harmonics(m, x, degree: int) -> list:
+    """[(cos kx, sin kx) for k = 0..degree], from one cosine and sine by the angle-addition rule
     cos((k+1)x) = cos kx cos x - sin kx sin x, sin((k+1)x) = sin kx cos x + cos kx sin x: a rotation, whose
     rounding errors add up to about k ulp (absolute), where cos(k*x) itself would first round k*x (an error of
     k |x| ulp in the angle: 3e-3 at x = 1e4 in float32). One range reduction (a kernel's cos x and sin x share
-    theirs: the compiler merges the identical work) instead of one for each of the 2 count terms."""
+    theirs: the compiler merges the identical work) instead of one for each of the 2 degree terms."""
     c, s = m.cos(x), m.sin(x)
     pairs = [(1.0, 0.0), (c, s)]
-    while len(pairs) <= count:
+    while len(pairs) <= degree:
         ck, sk = pairs[-1]
         pairs.append((ck * c - sk * s, sk * c + ck * s))
-    return pairs[:count + 1]
+    return pairs[:degree + 1]
 
 
 def _fourier_check(p: dict) -> str | None:
-    if count(p["a"]) != count(p["b"]) + 1:
-        return (f"a holds a_0..a_K and b holds b_1..b_K, so a needs one entry more than b; got {count(p['a'])} "
-                f"and {count(p['b'])}")
+    if length(p["a"]) != length(p["b"]) + 1:
+        return (f"a holds a_0..a_K and b holds b_1..b_K, so a needs one entry more than b; got {length(p['a'])} "
+                f"and {length(p['b'])}")
     return None
 
 
-def _fourier_waves(m, x, a, b) -> list:
-    return _harmonics(m, x, len(b))
-
-
 def _fourier(m, x, a, b):
-    waves = _fourier_waves(m, x, a, b)
+    waves = _harmonics(m, x, len(b))
     return a[0] + sum(a[k] * waves[k][0] + b[k - 1] * waves[k][1] for k in range(1, len(a)))
 
 
 def _fourier_slope(m, x, a, b):
-    waves = _fourier_waves(m, x, a, b)
+    waves = _harmonics(m, x, len(b))
     return sum(k * (b[k - 1] * waves[k][0] - a[k] * waves[k][1]) for k in range(1, len(a)))
 
 
@@ -445,8 +441,8 @@ ACTIVATIONS = [
                 Param("b", FOURIER_SIN, "b_1..b_K: the sine coefficients", learnable=True)),
         check=_fourier_check,
         f=_fourier, df=_fourier_slope,
-        dparams={"a": lambda m, x, a, b: [c for c, _ in _fourier_waves(m, x, a, b)],
-                 "b": lambda m, x, a, b: [s for _, s in _fourier_waves(m, x, a, b)[1:]]},
+        dparams={"a": lambda m, x, a, b: [c for c, _ in _harmonics(m, x, len(b))],
+                 "b": lambda m, x, a, b: [s for _, s in _harmonics(m, x, len(b))[1:]]},
         range=_fourier_bound,
         monotonic=False, paper=ORTHO_PAPER,
         notes="A learnable truncated Fourier series: bounded and 2 pi-periodic. The range is the bound "

@@ -18,7 +18,7 @@ import math
 import numpy as np
 
 from minigrad import ops
-from minigrad.activations.spec import NONNEGATIVE, POSITIVE, ActivationSpec, Kink, Param, count
+from minigrad.activations.spec import NONNEGATIVE, POSITIVE, ActivationSpec, Kink, Param, length
 from minigrad.device import array_module
 from minigrad.random import generator
 from minigrad.tensor import Tensor
@@ -87,9 +87,9 @@ def _tanhshrink(m, x):
 
 def _matrix_check(p: dict) -> str | None:
     breakpoints = list(p["breakpoints"])
-    if breakpoints != sorted(breakpoints) or count(p["levels"]) != len(breakpoints) + 1:
+    if breakpoints != sorted(breakpoints) or length(p["levels"]) != len(breakpoints) + 1:
         return (f"needs increasing breakpoints and one level per interval (len(breakpoints) + 1 = "
-                f"{len(breakpoints) + 1}), got breakpoints {tuple(breakpoints)} and {count(p['levels'])} levels")
+                f"{len(breakpoints) + 1}), got breakpoints {tuple(breakpoints)} and {length(p['levels'])} levels")
     return None
 
 

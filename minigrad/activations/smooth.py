@@ -15,7 +15,7 @@ from minigrad.activations import smooth_base
 from minigrad.activations.smooth_base import (INF, QUICK_GELU_SCALE, SILU_MIN, SQRT_2, cauchy_angle, cauchy_cdf,
                                               dgelu_exact, dswish, dswish_dbeta, gelu_exact, minimum_of, normal_cdf,
                                               normal_pdf, swish)
-from minigrad.activations.spec import NONNEGATIVE, POSITIVE, ActivationSpec, Interval, Param, count
+from minigrad.activations.spec import NONNEGATIVE, POSITIVE, ActivationSpec, Interval, Param, length
 
 LIPSWISH_SCALE = 1.1
 
@@ -174,8 +174,8 @@ SERIES_BASES = {"gelu": (gelu_exact, dgelu_exact),
 
 
 def _series_check(p: dict) -> str | None:
-    if count(p["a"]) != count(p["b"]) or count(p["a"]) == 0:
-        return f"a and b need one entry per term, at least one term, got {count(p['a'])} and {count(p['b'])}"
+    if length(p["a"]) != length(p["b"]) or length(p["a"]) == 0:
+        return f"a and b need one entry per term, at least one term, got {length(p['a'])} and {length(p['b'])}"
     return None
 
 

@@ -139,7 +139,7 @@ class Kink:
 MathForm = Callable[..., Any]
 
 
-def count(value: Any) -> int:
+def length(value: Any) -> int:
     """How many numbers a parameter holds (a number, a sequence, an array or a Tensor)."""
     return int(np.size(getattr(value, "data", value)))
 
@@ -147,7 +147,7 @@ def count(value: Any) -> int:
 def nonempty(*names: str) -> Callable[[dict], str | None]:
     """A `check` that each named vector parameter holds at least one number (a polynomial's coefficients)."""
     def check(params: dict) -> str | None:
-        empty = [name for name in names if count(params[name]) == 0]
+        empty = [name for name in names if length(params[name]) == 0]
         return f"{', '.join(empty)} must hold at least one coefficient, got none" if empty else None
 
     return check
